@@ -1,0 +1,36 @@
+# dxkit — two commands: `make lab` (set up and open the curriculum) and `make test`.
+# Windows (PowerShell) and conda equivalents are in README.md.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.dxkit-installed
+JOBS   ?= 2
+# JupyterLab on a closed network (LGWAN): no news feed, no update checks.
+LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly
+
+.PHONY: setup lab test bench datasets clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dxkit には Python 3.11 以上が必要です。PYTHON=python3.12 make … のように指定してください。")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab $(LAB_OFFLINE) courses/00_orientation/01_jupyterlab.ipynb
+
+test: setup
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env
+
+bench: setup
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python benchmarks/run.py
+
+datasets: setup
+	$(BIN)/python -m tools.datagen
+
+clean:
+	rm -rf grading/release grading/submitted grading/autograded grading/feedback grading/exchange grading/gradebook.db
