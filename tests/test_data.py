@@ -1,0 +1,451 @@
+"""dxkit.data and dxkit.japanese: encodings, text clean-up, 和暦, schema validation, DXKIT_DATA_DIR."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from dxkit import data
+from dxkit.data import (
+    dataset_path, load_dataset, normalize_series, normalize_text, parse_number, parse_wareki,
+    parse_wareki_series, read_csv_auto, to_number_series, validate,
+)
+from dxkit.errors import DxkitError
+from dxkit.japanese import to_wareki
+
+CSV_TEXT = "地域名,人口\r\n中央,1200\r\n北山,300\r\n"
+
+SMALL_SCHEMA = {
+    "name": "small",
+    "unique": ["地域名"],
+    "columns": [
+        {"name": "地域名", "dtype": "str"},
+        {"name": "人口", "dtype": "int", "min": 0, "max": 5000},
+        {"name": "調査日", "dtype": "date", "format": "wareki", "required": False},
+        {"name": "区分", "dtype": "category", "allowed": ["市街地", "農村"], "required": False},
+    ],
+}
+
+
+# ---------------------------------------------------------------- import weight
+
+def test_import_dxkit_does_not_load_pandas():
+    code = "import sys, dxkit, dxkit.japanese; sys.exit('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+# ---------------------------------------------------------------- read_csv_auto
+
+@pytest.mark.parametrize("encoding, reported", [("cp932", "cp932"), ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig")])
+def test_read_csv_auto_detects_encoding(tmp_path, encoding, reported):
+    path = tmp_path / "pop.csv"
+    path.write_bytes(CSV_TEXT.encode(encoding))
+    df = read_csv_auto(path)
+    assert list(df.columns) == ["地域名", "人口"]  # no BOM left in the first header
+    assert df["地域名"].tolist() == ["中央", "北山"]
+    assert df.attrs["encoding"] == reported
+
+
+def test_read_csv_auto_passes_pandas_arguments(tmp_path):
+    path = tmp_path / "pop.csv"
+    path.write_bytes(CSV_TEXT.encode("cp932"))
+    df = read_csv_auto(path, dtype=str)
+    assert df["人口"].tolist() == ["1200", "300"]
+
+
+def test_read_csv_auto_undecodable_file_says_line_and_what_to_do(tmp_path):
+    path = tmp_path / "broken.csv"
+    path.write_bytes("地域名,人口\r\n中央,1200\r\n".encode("cp932") + b"\x85\x40,300\r\n")
+    with pytest.raises(DxkitError) as err:
+        read_csv_auto(path)
+    message = str(err.value)
+    assert "broken.csv" in message and "3 行目" in message
+    assert "CP932" in message and "UTF-8" in message and "保存し直して" in message
+
+
+def test_read_csv_auto_missing_file(tmp_path):
+    with pytest.raises(DxkitError, match="見つかりません"):
+        read_csv_auto(tmp_path / "nothing.csv")
+
+
+# ---------------------------------------------------------------- text and numbers
+
+@pytest.mark.parametrize("raw, clean", [
+    ("　ＡＢＣ　１２３ ", "ABC 123"),
+    ("ﾐﾄﾞﾘ野市\t役所", "ミドリ野市 役所"),
+    ("中央　　1丁目", "中央 1丁目"),
+    ("", ""),
+])
+def test_normalize_text(raw, clean):
+    assert normalize_text(raw) == clean
+
+
+def test_normalize_text_leaves_non_strings():
+    assert normalize_text(None) is None
+    assert normalize_text(12) == 12
+
+
+def test_normalize_series_keeps_missing_values():
+    out = normalize_series(pd.Series(["　ＡＢＣ ", None]))
+    assert out.iloc[0] == "ABC" and pd.isna(out.iloc[1])
+
+
+@pytest.mark.parametrize("raw, number", [
+    ("１，２３４", 1234), ("1,234", 1234), (" 12 ", 12), ("△1.5", -1.5), ("▲３", -3), ("−7", -7), ("", None),
+])
+def test_parse_number(raw, number):
+    assert parse_number(raw) == number
+
+
+@pytest.mark.parametrize("raw", ["12人", "1.2.3", "abc"])
+def test_parse_number_rejects_words(raw):
+    with pytest.raises(DxkitError, match="数値として読めません"):
+        parse_number(raw)
+
+
+def test_to_number_series_reports_all_bad_rows():
+    series = pd.Series(["１，２３４", "x", "5", "y"])
+    with pytest.raises(DxkitError) as err:
+        to_number_series(series)
+    assert "2 行" in str(err.value) and "index 1" in str(err.value) and "index 3" in str(err.value)
+    coerced = to_number_series(series, errors="coerce")
+    assert coerced.iloc[0] == 1234 and pd.isna(coerced.iloc[1])
+    assert set(coerced.attrs["errors"]) == {1, 3}
+
+
+# ---------------------------------------------------------------- 和暦
+
+@pytest.mark.parametrize("text, date", [
+    ("令和6年4月1日", dt.date(2024, 4, 1)),
+    ("令和元年5月1日", dt.date(2019, 5, 1)),
+    ("R元.5.1", dt.date(2019, 5, 1)),
+    ("R6.4.1", dt.date(2024, 4, 1)),
+    ("r6/4/1", dt.date(2024, 4, 1)),
+    ("Ｒ６．４．１", dt.date(2024, 4, 1)),
+    ("令和６年４月１日", dt.date(2024, 4, 1)),
+    ("H31.4.30", dt.date(2019, 4, 30)),
+    ("平成31年4月30日", dt.date(2019, 4, 30)),
+    ("平31.4.30", dt.date(2019, 4, 30)),
+    ("平成元年1月8日", dt.date(1989, 1, 8)),
+    ("昭和64年1月7日", dt.date(1989, 1, 7)),
+    ("S50.10.10", dt.date(1975, 10, 10)),
+    ("大正15年12月24日", dt.date(1926, 12, 24)),
+    ("令和 6年 4月 1日", dt.date(2024, 4, 1)),
+    ("2024-04-01", dt.date(2024, 4, 1)),
+    ("2024/4/1", dt.date(2024, 4, 1)),
+    ("2024年4月1日", dt.date(2024, 4, 1)),
+    ("20240401", dt.date(2024, 4, 1)),
+    ("R6.2.29", dt.date(2024, 2, 29)),
+])
+def test_parse_wareki_accepts(text, date):
+    assert parse_wareki(text) == date
+
+
+@pytest.mark.parametrize("text, says", [
+    ("R6.2.30", "存在しない日付"),
+    ("R5.2.29", "存在しない日付"),
+    ("令和6年13月1日", "存在しない日付"),
+    ("平成31年5月1日", "平成の範囲外"),
+    ("H32.1.1", "平成の範囲外"),
+    ("昭和64年1月8日", "昭和の範囲外"),
+    ("平成元年1月7日", "平成の始まり"),
+    ("令和元年4月30日", "令和の始まり"),
+    ("R0.4.1", "元年"),
+    ("令和6年4月", "日がありません"),
+    ("きのう", "日付として読めません"),
+    ("X6.4.1", "日付として読めません"),
+])
+def test_parse_wareki_rejects_in_japanese(text, says):
+    with pytest.raises(DxkitError, match=says):
+        parse_wareki(text)
+
+
+def test_era_boundary_message_names_the_next_era():
+    with pytest.raises(DxkitError, match="2019年5月1日からは令和"):
+        parse_wareki("平成31年5月1日")
+
+
+def test_parse_wareki_month_only_with_default_day():
+    assert parse_wareki("令和5年4月", default_day=1) == dt.date(2023, 4, 1)
+    assert parse_wareki("R5.12", default_day=1) == dt.date(2023, 12, 1)
+    assert parse_wareki("令和５年１２月", default_day=1) == dt.date(2023, 12, 1)
+
+
+def test_parse_wareki_accepts_dates_and_timestamps():
+    assert parse_wareki(dt.date(2024, 4, 1)) == dt.date(2024, 4, 1)
+    assert parse_wareki(pd.Timestamp("2024-04-01 09:00")) == dt.date(2024, 4, 1)
+
+
+@pytest.mark.parametrize("date, text", [
+    (dt.date(2019, 5, 1), "令和元年5月1日"), (dt.date(2019, 4, 30), "平成31年4月30日"),
+    (dt.date(1989, 1, 7), "昭和64年1月7日"), (dt.date(2024, 4, 1), "令和6年4月1日"),
+])
+def test_to_wareki_round_trip(date, text):
+    assert to_wareki(date) == text
+    assert parse_wareki(text) == date
+
+
+def test_parse_wareki_series_reports_every_bad_row():
+    series = pd.Series(["R6.4.1", "R6.2.30", None, "令和元年5月1日", "ゆうべ"], index=[10, 11, 12, 13, 14])
+    with pytest.raises(DxkitError) as err:
+        parse_wareki_series(series)
+    message = str(err.value)
+    assert "2 行" in message and "index 11" in message and "index 14" in message
+    result = parse_wareki_series(series, errors="coerce")
+    assert str(result.dtype).startswith("datetime64")
+    assert result[10] == pd.Timestamp("2024-04-01") and pd.isna(result[11]) and pd.isna(result[12])
+    assert set(result.attrs["errors"]) == {11, 14}
+
+
+# ---------------------------------------------------------------- validate
+
+def small_frame(**changes) -> pd.DataFrame:
+    df = pd.DataFrame({"地域名": ["中央", "北山", "川辺"], "人口": ["1200", "１，３００", "300"],
+                       "調査日": ["R6.4.1", "令和6年4月1日", "2024-04-01"], "区分": ["市街地", "農村", "農村"]})
+    for col, (row, value) in changes.items():
+        df.loc[row, col] = value
+    return df
+
+
+def test_validate_converts_types_and_keeps_input():
+    raw = small_frame()
+    df = validate(raw, SMALL_SCHEMA)
+    assert df["人口"].dtype == "int64" and df["人口"].tolist() == [1200, 1300, 300]
+    assert (df["調査日"] == pd.Timestamp("2024-04-01")).all()
+    assert isinstance(df["区分"].dtype, pd.CategoricalDtype)
+    assert raw["人口"].iloc[1] == "１，３００"  # the caller's frame is untouched
+
+
+def test_validate_missing_column_lists_it():
+    with pytest.raises(DxkitError, match="必要な列がありません: 人口"):
+        validate(small_frame().drop(columns="人口"), SMALL_SCHEMA)
+
+
+def test_validate_optional_column_may_be_absent():
+    df = validate(small_frame().drop(columns="区分"), SMALL_SCHEMA)
+    assert df["区分"].isna().all()
+
+
+def test_validate_tolerates_zenkaku_headers():
+    df = validate(small_frame().rename(columns={"人口": "人口　"}), SMALL_SCHEMA)
+    assert "人口" in df.columns
+
+
+def test_validate_wrong_dtype_names_column_and_line():
+    with pytest.raises(DxkitError) as err:
+        validate(small_frame(人口=(1, "たくさん")), SMALL_SCHEMA, first_line=2)
+    assert "3 行目" in str(err.value) and "列「人口」" in str(err.value) and "たくさん" in str(err.value)
+
+
+def test_validate_out_of_range_names_column_and_line():
+    with pytest.raises(DxkitError) as err:
+        validate(small_frame(人口=(2, "-5")), SMALL_SCHEMA, first_line=2)
+    assert "4 行目" in str(err.value) and "列「人口」" in str(err.value) and "0 以上" in str(err.value)
+
+
+def test_validate_without_line_numbers_uses_index():
+    with pytest.raises(DxkitError, match="index 2 の行"):
+        validate(small_frame(人口=(2, "99999")), SMALL_SCHEMA)
+
+
+def test_validate_reports_all_problems_required_allowed_unique():
+    bad = small_frame(地域名=(2, "中央"), 区分=(1, "山林"), 調査日=(0, "R6.2.30"))
+    bad.loc[1, "人口"] = ""
+    with pytest.raises(DxkitError) as err:
+        validate(bad, SMALL_SCHEMA, first_line=2)
+    message = str(err.value)
+    assert "問題が 4 件" in message
+    assert "空欄" in message and "山林" in message and "存在しない日付" in message
+    assert "2 行目、4 行目: 列「地域名」の値「中央」が重複" in message
+
+
+def test_validate_accepts_schema_name_and_typed_frames():
+    pop = load_dataset("population")
+    again = validate(pop, "population")
+    pd.testing.assert_frame_equal(again, pop, check_like=False)
+
+
+# ---------------------------------------------------------------- load_dataset / dataset_path
+
+def test_load_dataset_unknown_name_lists_available():
+    with pytest.raises(DxkitError) as err:
+        load_dataset("populaton")
+    assert "populaton" in str(err.value)
+    for name in ("population", "nursery", "applications"):
+        assert name in str(err.value)
+
+
+def test_load_population_types_and_totals():
+    pop = load_dataset("population")
+    assert pop.attrs["encoding"] == "cp932"
+    assert str(pop["調査年月日"].dtype).startswith("datetime64")
+    assert pop["地域コード"].iloc[0] == "001"  # leading zeros kept
+    assert pop["全国地方公共団体コード"].str.startswith("99").all()
+    band_cols = [c for c in pop.columns if c.endswith(("歳の男性", "歳の女性", "以上の男性", "以上の女性"))]
+    assert len(band_cols) == 42
+    assert (pop[band_cols].sum(axis=1) == pop["総人口"]).all()
+
+
+def test_load_nursery_from_excel_with_title_rows():
+    nursery = load_dataset("nursery")
+    assert nursery["施設番号"].iloc[0] == "N001"
+    assert set(nursery["種別"].cat.categories) == {"認可保育所", "認定こども園", "小規模保育"}
+    assert nursery["定員"].dtype == "int64"
+
+
+def test_load_applications_turns_wareki_and_zenkaku_into_values():
+    apps = load_dataset("applications")
+    assert apps["年月"].min() == pd.Timestamp("2022-04-01")
+    assert apps["年月"].max() == pd.Timestamp("2025-03-01")
+    assert apps["件数"].dtype == "int64"
+    assert (apps["オンライン件数"] <= apps["件数"]).all()
+
+
+def test_dataset_path_works_from_any_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert dataset_path("population").is_file()
+    assert load_dataset("nursery").shape[0] > 0
+
+
+def test_dataset_path_for_folders_and_unknown_names(tmp_path):
+    (folders := [p for p in data.bundled_dir().iterdir() if p.is_dir() and not p.name.startswith("_")])
+    for folder in folders:
+        assert dataset_path(folder.name) == folder
+    with pytest.raises(DxkitError, match="使える名前"):
+        dataset_path("no_such_thing")
+
+
+# ---------------------------------------------------------------- DXKIT_DATA_DIR
+
+def town_population(tmp_path, encoding="utf-8", edit=None):
+    pop = pd.read_csv(dataset_path("population"), encoding="cp932", dtype=str)
+    pop["地方公共団体名"] = "わが町"
+    if edit:
+        pop = edit(pop)
+    pop.to_csv(tmp_path / "population.csv", index=False, encoding=encoding)
+    return tmp_path
+
+
+def test_town_data_dir_that_fits(tmp_path, monkeypatch):
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(town_population(tmp_path)))
+    pop = load_dataset("population")
+    assert (pop["地方公共団体名"] == "わが町").all()
+    assert pop.attrs["encoding"] == "utf-8"
+    assert dataset_path("population") == tmp_path / "population.csv"
+
+
+def test_town_data_dir_that_does_not_fit(tmp_path, monkeypatch):
+    def edit(pop):
+        pop.loc[4, "世帯数"] = "約千"
+        return pop
+
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(town_population(tmp_path, "cp932", edit)))
+    with pytest.raises(DxkitError) as err:
+        load_dataset("population")
+    assert "population.csv" in str(err.value) and "6 行目" in str(err.value) and "列「世帯数」" in str(err.value)
+
+
+def test_town_csv_blank_lines_keep_line_numbers(tmp_path, monkeypatch):
+    town_population(tmp_path, "cp932")
+    lines = (tmp_path / "population.csv").read_bytes().split(b"\n")
+    cells = lines[3].split(b",")
+    cells[5] = b"x"  # 総人口 of the 3rd data row
+    lines[3] = b",".join(cells)
+    blank = b"," * (len(cells) - 1)
+    (tmp_path / "population.csv").write_bytes(b"\r\n".join(lines[:2] + [blank] + lines[2:]) + blank + b"\r\n")
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError) as err:
+        load_dataset("population")
+    assert "問題が 1 件" in str(err.value) and "5 行目、列「総人口」" in str(err.value)
+
+
+def test_town_data_dir_missing_file_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError) as err:
+        load_dataset("nursery")
+    message = str(err.value)
+    assert "nursery.xlsx" in message and "DXKIT_DATA_DIR" in message and "置いて" in message
+
+
+def test_town_data_dir_wrong_encoding(tmp_path, monkeypatch):
+    (tmp_path / "population.csv").write_bytes("全国地方公共団体コード\r\n".encode("cp932") + b"\x85\x40\r\n")
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError, match="2 行目.*保存し直して"):
+        load_dataset("population")
+
+
+def test_town_data_dir_not_an_excel_file(tmp_path, monkeypatch):
+    (tmp_path / "nursery.xlsx").write_text("これは Excel ではありません", encoding="utf-8")
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError, match="Excel ファイル"):
+        load_dataset("nursery")
+
+
+def test_town_excel_with_wrong_sheet_name(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(dataset_path("nursery"))
+    wb["保育施設一覧"].title = "Sheet1"
+    wb.save(tmp_path / "nursery.xlsx")
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError, match="シート「保育施設一覧」がありません.*Sheet1"):
+        load_dataset("nursery")
+
+
+def test_town_excel_bad_value_reports_excel_row(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(dataset_path("nursery"))
+    ws = wb["保育施設一覧"]
+    header = [c.value for c in ws[3]]
+    ws.cell(row=5, column=header.index("定員") + 1, value=-1)
+    wb.save(tmp_path / "nursery.xlsx")
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError, match="5 行目、列「定員」"):
+        load_dataset("nursery")
+
+
+def test_town_excel_with_blank_row_above_header(tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(dataset_path("nursery"))
+    ws = wb["保育施設一覧"]
+    ws["A2"] = None  # the row between title and header is now empty
+    ws.cell(row=6, column=1, value="N001")  # duplicate 施設番号 on Excel row 6
+    wb.save(tmp_path / "nursery.xlsx")
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError, match="4 行目、6 行目: 列「施設番号」の値「N001」が重複"):
+        load_dataset("nursery")
+
+
+def test_non_schema_folder_prefers_town_copy(tmp_path, monkeypatch):
+    folders = [p for p in data.bundled_dir().iterdir() if p.is_dir() and not p.name.startswith("_")]
+    if not folders:
+        pytest.skip("no sub-folders in datasets/ yet")
+    shutil.copytree(folders[0], tmp_path / folders[0].name)
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    assert dataset_path(folders[0].name) == tmp_path / folders[0].name
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import dxkit.japanese
+
+    assert doctest.testmod(dxkit.japanese).failed == 0
+
+
+def test_public_names_exist():
+    assert all(hasattr(data, name) for name in data.__all__)
+
+
+def test_read_csv_auto_ragged_rows(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("地域名,人口\n中央,1200\n北山,3,00\n", encoding="utf-8")
+    with pytest.raises(DxkitError, match="3 行目の項目の数（3）が、見出しの項目の数（2）と合いません"):
+        read_csv_auto(path)
