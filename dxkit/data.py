@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+import warnings
 from importlib.resources import files
 from pathlib import Path
 
@@ -36,6 +37,7 @@ __all__ = [
 
 ENV_DATA_DIR = "DXKIT_DATA_DIR"
 MAX_REPORTED = 10  # problems listed in one error message
+_FALLBACK_WARNED: set[str] = set()
 
 
 # ---------------------------------------------------------------- locating files
@@ -73,7 +75,7 @@ def dataset_path(name: str) -> Path:
     """データセットのファイル（またはフォルダ）の場所を返します。
 
     スキーマのあるデータセットは、環境変数 ``DXKIT_DATA_DIR`` が設定されていればそのフォルダの中の
-    同じ名前のファイルを指します（ファイルがなければ、何をすればよいかを書いたエラーになります）。
+    同じ名前のファイルを指します（そこになければ、注意を表示して同梱の架空データを使います）。
     スキーマのないもの（講座で使う Excel 様式のフォルダなど）は、``DXKIT_DATA_DIR`` に同じ名前の
     ものがあればそれを、なければ同梱のものを返します。
     """
@@ -92,12 +94,15 @@ def _schema_file(name: str, schema: dict) -> Path:
         return bundled_dir() / schema["file"]
     path = town / schema["file"]
     if not path.is_file():
-        raise DxkitError(
-            f"環境変数 {ENV_DATA_DIR} のフォルダ（{town}）に「{schema['file']}」がありません。"
-            f"自分の自治体のデータを使うときは、このフォルダに同じ名前で置いてください。"
-            f"形式の見本は同梱のファイル {bundled_dir() / schema['file']} です。"
-            f"同梱のデータに戻すには、環境変数 {ENV_DATA_DIR} を消してください。"
-        )
+        # A town replaces only the files it has; the rest stay the bundled samples.
+        if name not in _FALLBACK_WARNED:
+            _FALLBACK_WARNED.add(name)
+            warnings.warn(
+                f"環境変数 {ENV_DATA_DIR} のフォルダ（{town}）に「{schema['file']}」がないため、"
+                f"同梱の架空データを使います。自分の自治体のデータを使うときは、このフォルダに同じ名前で置いてください。",
+                stacklevel=3,
+            )
+        return bundled_dir() / schema["file"]
     return path
 
 

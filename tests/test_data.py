@@ -364,11 +364,13 @@ def test_town_csv_blank_lines_keep_line_numbers(tmp_path, monkeypatch):
     assert "問題が 1 件" in str(err.value) and "5 行目、列「総人口」" in str(err.value)
 
 
-def test_town_data_dir_missing_file_says_what_to_do(tmp_path, monkeypatch):
+def test_town_data_dir_missing_file_falls_back_to_the_sample_with_a_warning(tmp_path, monkeypatch):
     monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
-    with pytest.raises(DxkitError) as err:
-        load_dataset("nursery")
-    message = str(err.value)
+    monkeypatch.setattr("dxkit.data._FALLBACK_WARNED", set())
+    with pytest.warns(UserWarning) as caught:
+        df = load_dataset("nursery")
+    assert len(df) > 0
+    message = str(caught[0].message)
     assert "nursery.xlsx" in message and "DXKIT_DATA_DIR" in message and "置いて" in message
 
 
