@@ -17,7 +17,7 @@ _STYLE = {
     "savefig.dpi": 150,
     "savefig.bbox": "tight",
     "axes.titlesize": 14,
-    "axes.titleweight": "bold",
+    "axes.titleweight": "normal",  # IPAexGothic has no bold face; "bold" only logs findfont warnings
     "axes.labelsize": 12,
     "axes.grid": True,
     "axes.spines.top": False,

@@ -133,12 +133,12 @@ def test_show_progress(course):
 def test_export_progress(course, tmp_path):
     progress.record_attempt("98/01/a", "correct", now=T1)
     progress.record_part("98_test", "q1", now=T2)
-    path = progress.export_progress(tmp_path / "受講記録.xlsx", name="架空 花子", affiliation="みどり市 総務課",
+    path = progress.export_progress(tmp_path / "受講記録.xlsx", name="架空 花子", affiliation="みどり野市 総務課",
                                     exported_on=date(2025, 4, 3))
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["概要", "明細"]
     summary = wb["概要"]
-    assert summary["B3"].value == "架空 花子" and summary["B4"].value == "みどり市 総務課"
+    assert summary["B3"].value == "架空 花子" and summary["B4"].value == "みどり野市 総務課"
     assert summary["B5"].value.date() == date(2025, 4, 3)
     assert [c.value for c in summary[8]][:4] == ["講座", "講座名", "練習問題（正解）", "練習問題（全体）"]
     assert [c.value for c in summary[9]][:7] == ["98", "テスト講座", 1, 3, pytest.approx(2 / 5), 1, 2]
