@@ -1,0 +1,274 @@
+"""講座04 情報セキュリティの練習問題です。"""
+
+from __future__ import annotations
+
+from dxkit.check import Course, Item, register, register_course
+
+register_course(Course(
+    id="04",
+    slug="04_security",
+    title="情報セキュリティ（三層の対策・標的型メール・パスワードと MFA・個人情報と生成AI）",
+    exercise_parts=("q1", "q2", "q3", "q4", "q5", "q6", "q7"),
+))
+
+_TASKS = """
+    from dxkit.data import load_dataset
+    from dxkit.security import classify_segment, transfer_rule
+    tasks = load_dataset("security_tasks")
+"""
+_EMAILS = """
+    from dxkit.data import load_dataset
+    from dxkit.security import analyze_email, domain_of, lookalike_of
+    emails = load_dataset("security_emails")
+"""
+
+
+# --- checkers (answer, expected) -> list of Japanese problems ---------------------------------
+
+def _same_set(what: str):
+    def checker(answer, expected):
+        if isinstance(answer, (list, tuple, set, frozenset)):
+            got = set(answer)
+        else:
+            return [f"{what}はリストか集合（例: `{{1, 2}}`）で答えてください。"]
+        problems = []
+        missing, extra = set(expected) - got, got - set(expected)
+        if missing:
+            problems.append(f"足りないものが {len(missing)} 個あります。")
+        if extra:
+            problems.append(f"余分なものが {len(extra)} 個あります。")
+        return problems
+    return checker
+
+
+def _strong_report(answer, expected):
+    from dxkit.security import PasswordReport
+
+    if not isinstance(answer, PasswordReport):
+        return ["`report` には `check_password(\"…\")` の結果を入れてください（パスワードそのものは入れません）。"]
+    problems = []
+    if answer.length < 15:
+        problems.append(f"{answer.length} 文字です。15 文字以上のパスフレーズにしてみましょう。")
+    if answer.is_common:
+        problems.append("よく使われるパスワードに近い形です。")
+    if answer.patterns:
+        problems.append("推測されやすい並び（キーボードの並び・連番・繰り返し・西暦）を含んでいます。")
+    if answer.strength not in ("強い", "とても強い"):
+        problems.append(f"強さが「{answer.strength}」です。無関係な単語を増やしましょう。")
+    return problems
+
+
+def _prompt_judge(answer, expected):
+    from dxkit.data import load_dataset
+
+    if not callable(answer):
+        return ["`judge` は関数にしてください（`def judge(prompt):` で作ります）。"]
+    prompts = load_dataset("security_ai_prompts")
+    wrong_ng, wrong_ok, errors = 0, 0, []
+    for text, label in zip(prompts["プロンプト"], prompts["判定"]):
+        try:
+            got = answer(text)
+        except Exception as exc:  # noqa: BLE001 - shown to the learner in Japanese
+            errors.append(f"{type(exc).__name__}: {exc}")
+            continue
+        if got not in ("OK", "NG"):
+            return ['関数は "OK" か "NG" の文字列を返してください。']
+        if label == "NG" and got == "OK":
+            wrong_ok += 1
+        elif label == "OK" and got == "NG":
+            wrong_ng += 1
+    problems = []
+    if errors:
+        problems.append(f"{len(errors)} 件でエラーになりました（例: {errors[0]}）。")
+    if wrong_ok:
+        problems.append(f"入力してはいけないプロンプトを {wrong_ok} 件「OK」にしています。個人情報と機密情報の語を見直しましょう。")
+    if wrong_ng > 1:
+        problems.append(f"問題のないプロンプトを {wrong_ng} 件「NG」にしています（厳しすぎます）。")
+    return problems
+
+
+# --- lesson 01: threats and the 三層の対策 ---------------------------------------------------------
+
+register(Item(
+    id="04/01/mynumber_tasks",
+    title="マイナンバー利用事務系で扱う業務",
+    var="mn_tasks",
+    setup=_TASKS,
+    solution='mn_tasks = tasks.loc[tasks["区分"] == "マイナンバー利用事務系", "業務名"].tolist()',
+    hints=["`tasks[\"区分\"] == \"マイナンバー利用事務系\"` で行を選びます。",
+           "`.loc[条件, \"業務名\"].tolist()` でリストにします。"],
+))
+
+register(Item(
+    id="04/01/rule_agreement",
+    title="classify_segment の判定と正解ラベルが一致した業務の数",
+    var="agree",
+    setup=_TASKS,
+    solution="""
+        predicted = [classify_segment(row).segment for row in tasks.to_dict("records")]
+        agree = sum(p == label for p, label in zip(predicted, tasks["区分"]))
+    """,
+    hints=["`tasks.to_dict(\"records\")` で 1 行ずつ辞書にして `classify_segment(row).segment` を求めます。",
+           "`sum(p == label for p, label in zip(predicted, tasks[\"区分\"]))` で一致した数を数えます。"],
+))
+
+register(Item(
+    id="04/01/sanitize_direction",
+    title="無害化が必要になる受け渡しの向き",
+    var="direction",
+    solution='direction = ("インターネット接続系", "LGWAN接続系")',
+    hints=["ウイルスが入り込むおそれがあるのは、外（インターネット）から内へ持ち込むときです。",
+           "(持ち出し元, 持ち込み先) の順のタプルで、`(\"インターネット接続系\", \"LGWAN接続系\")` のように書きます。"],
+))
+
+register(Item(
+    id="04/01/beta_groupware",
+    title="βモデルでのグループウェアの領域",
+    var="seg_beta",
+    setup="from dxkit.security import classify_segment",
+    solution='seg_beta = classify_segment("グループウェアで会議室を予約する", model="β").segment',
+    hints=["`classify_segment(…, model=\"β\")` の `.segment` を取り出します。"],
+))
+
+# --- lesson 02: phishing ---------------------------------------------------------------------
+
+register(Item(
+    id="04/02/sender_domains",
+    title="差出人のドメインの一覧",
+    var="domains",
+    setup=_EMAILS,
+    solution='domains = emails["差出人アドレス"].map(domain_of)',
+    hints=["`emails[\"差出人アドレス\"]` の各要素に `domain_of` を当てはめます。", "`.map(domain_of)` を使います。"],
+))
+
+register(Item(
+    id="04/02/lookalike_count",
+    title="似せたドメインから届いたメールの数",
+    var="n_lookalike",
+    setup=_EMAILS + '    domains = emails["差出人アドレス"].map(domain_of)\n',
+    solution="n_lookalike = sum(lookalike_of(d) is not None for d in domains)",
+    hints=["`lookalike_of(ドメイン)` は似せたドメインなら説明を、そうでなければ None を返します。",
+           "`sum(lookalike_of(d) is not None for d in domains)` で数えます。"],
+))
+
+register(Item(
+    id="04/02/missed",
+    title="点数だけでは見逃すフィッシングメール",
+    var="missed",
+    setup=_EMAILS + '    reports = [analyze_email(row) for row in emails.to_dict("records")]\n',
+    solution="""
+        missed = [mid for mid, label, r in zip(emails["メールID"], emails["判定"], reports)
+                  if label == "フィッシング" and not r.is_phishing]
+    """,
+    hints=["`zip(emails[\"メールID\"], emails[\"判定\"], reports)` で 3 つを並べて回します。",
+           "判定が「フィッシング」なのに `r.is_phishing` が False のものを集めます。"],
+    ignore_order=True,
+))
+
+# --- lesson 03: passwords, MFA, devices -------------------------------------------------------
+
+register(Item(
+    id="04/03/weakest",
+    title="いちばん弱いパスワードの番号",
+    var="weakest",
+    setup="""
+        from dxkit.security import check_password
+        candidates = ["Midorino2024!", "sora-kujira-enpitsu-natsu", "1qaz2wsx3edc", "Tq7#pX2m"]
+        reports = [check_password(p) for p in candidates]
+    """,
+    solution="weakest = min(range(len(reports)), key=lambda i: reports[i].entropy_bits)",
+    hints=["`reports[i].entropy_bits` が小さいほど弱いパスワードです。",
+           "`min(range(len(reports)), key=lambda i: reports[i].entropy_bits)` で番号が求まります。"],
+))
+
+register(Item(
+    id="04/03/passphrase",
+    title="強いパスフレーズを作る",
+    var="report",
+    setup="from dxkit.security import check_password",
+    solution='report = check_password("kame-no-ashi-to-aoi-kasa-no-mori")',
+    hints=["無関係な単語を 4 つ以上、ハイフンや空白でつなげてみましょう。",
+           "名前・誕生日・キーボードの並び・連番は避けます。"],
+    checker=_strong_report,
+))
+
+register(Item(
+    id="04/03/policy_issues",
+    title="見直しが必要なポリシーの項目",
+    var="issues",
+    setup="""
+        from dxkit.security import review_password_policy
+        old_policy = {"最小文字数": 8, "最大文字数": 16, "文字種の組み合わせを必須": True, "定期変更の日数": 90,
+                      "多要素認証": False, "よく使われるパスワードを禁止": False, "秘密の質問": True,
+                      "漏えい時は速やかに変更": True, "ログイン試行回数の制限": True}
+    """,
+    solution="issues = review_password_policy(old_policy).needs_review",
+    hints=["`review_password_policy(old_policy)` の `.needs_review` が見直しの必要な項目です。"],
+    ignore_order=True,
+))
+
+register(Item(
+    id="04/03/telework_risks",
+    title="テレワークで危ない行動",
+    var="risky",
+    solution="risky = {2, 3, 5}",
+    hints=["第三者が画面をのぞける、家族と共用する、私物の USB に保存する…は危険です。",
+           "番号の集合（例: `{1, 4}`）で答えます。"],
+    checker=_same_set("危ない行動の番号"),
+))
+
+# --- lesson 04: personal information and generative AI ----------------------------------------
+
+register(Item(
+    id="04/04/check_digit",
+    title="個人番号の検査用数字を自分で計算する",
+    var="cd",
+    setup='base = "00000314159"',
+    solution="""
+        total = 0
+        for n in range(1, 12):
+            p = int(base[11 - n])
+            q = n + 1 if n <= 6 else n - 5
+            total += p * q
+        r = total % 11
+        cd = 0 if r <= 1 else 11 - r
+    """,
+    hints=["n 桁目は「右から数えて」n 番目なので `base[11 - n]` です。",
+           "重みは n が 1〜6 なら n+1、7〜11 なら n−5。余りが 1 以下なら 0、それ以外は 11 − 余り です。"],
+))
+
+register(Item(
+    id="04/04/kind_counts",
+    title="文書に含まれる個人情報の種類ごとの件数",
+    var="kind_counts",
+    setup="""
+        import pandas as pd
+        from dxkit.data import load_dataset
+        from dxkit.security import find_pii
+        docs = load_dataset("security_pii_documents")
+    """,
+    solution='kind_counts = pd.Series([f.kind for text in docs["本文"] for f in find_pii(text)]).value_counts()',
+    hints=["`find_pii(text)` の結果の `f.kind` を全文書について集めます。", "`pd.Series(…).value_counts()` で数えます。"],
+    ignore_order=True,
+))
+
+register(Item(
+    id="04/04/judge_prompt",
+    title="生成AIに入力してよいかを判定する関数",
+    var="judge",
+    setup="from dxkit.security import find_pii",
+    solution="""
+        NG_WORDS = ("個人番号", "マイナンバー", "名簿", "未公表", "未発表", "非公開", "パスワード", "設定",
+                    "支給すべきか", "決めてください", "滞納", "相談記録", "予定価格")
+
+        def judge(prompt):
+            if find_pii(prompt):
+                return "NG"
+            if any(w in prompt for w in NG_WORDS):
+                return "NG"
+            return "OK"
+    """,
+    hints=["まず `find_pii(prompt)` で個人情報が見つかれば \"NG\" にします。",
+           "「未公表」「非公開」「パスワード」など、機密情報を表す語のリストも使いましょう。"],
+    checker=_prompt_judge,
+))
