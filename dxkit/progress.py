@@ -183,7 +183,9 @@ def _detail_rows(data: dict) -> list[dict]:
     for item_id, item in sorted(registry().items()):
         rows.append(_item_row(item_id, item.title, data["items"].get(item_id)))
     for item_id in sorted(set(data["items"]) - set(registry())):
-        rows.append(_item_row(item_id, "（現在の教材にない問題）", data["items"][item_id]))
+        # Widget quizzes record each question as <lesson>/quiz/<question>; anything else is retired material.
+        title = "クイズの問題" if "/quiz/" in item_id else "（現在の教材にない問題）"
+        rows.append(_item_row(item_id, title, data["items"][item_id]))
     known = set()
     for course in courses():
         known.add(course.slug)

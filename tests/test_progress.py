@@ -123,6 +123,15 @@ def test_progress_details_include_untouched_and_unknown(course):
     assert results["98_test/q1"] == "未合格"
 
 
+def test_quiz_answers_are_labelled_as_quiz_questions(course):
+    progress.record_attempt("98/01/quiz/M001", "correct", now=T1)
+    progress.record_attempt("97/09/gone", "incorrect", now=T1)
+    details = progress.progress_details().set_index("ID")
+    assert details.loc["98/01/quiz/M001", "内容"] == "クイズの問題"
+    assert details.loc["98/01/quiz/M001", "結果"] == "正解"
+    assert details.loc["97/09/gone", "内容"] == "（現在の教材にない問題）"
+
+
 def test_show_progress(course):
     progress.record_attempt("98/01/a", "correct", now=T1)
     view = progress.show_progress()
