@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.dxkit-installed
 JOBS   ?= 2
 # JupyterLab on a closed network (LGWAN): no news feed, no update checks.
+# Jupyter refuses to start as root (containers, some training PCs) unless told to.
+ALLOW_ROOT  := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 LAB_OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly
 
 .PHONY: setup lab test bench datasets clean
@@ -21,7 +23,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 lab: setup
-	$(BIN)/jupyter lab $(LAB_OFFLINE) courses/00_orientation/01_jupyterlab.ipynb
+	$(BIN)/jupyter lab $(LAB_OFFLINE) $(ALLOW_ROOT) courses/00_orientation/01_jupyterlab.ipynb
 
 test: setup
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest -n $(JOBS) --dist loadscope --nbval-lax --nbval-current-env
