@@ -78,7 +78,20 @@ def command(name: str, help: str, arguments=None, description: str = ""):
     return decorate
 
 
+# Modules that register further subcommands with @command; imported when the parser is built,
+# so `import dxkit.cli` itself stays light.
+PLUGINS = ("dxkit.bundle.commands",)
+
+
+def _load_plugins() -> None:
+    import importlib
+
+    for name in PLUGINS:
+        importlib.import_module(name)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _load_plugins()
     parser = _Parser(prog="dxkit", description="dxkit: 自治体職員のための自治体DX学習ツールキットのコマンドです。")
     from dxkit import __version__
 
