@@ -17,6 +17,9 @@ setup: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "dxkit には Python 3.11 以上が必要です。PYTHON=python3.12 make … のように指定してください。")'
+	@# bubblewrap isolates learners' code during `dxkit cohort autograde` (Linux); installed when we can.
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && ! command -v bwrap >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
