@@ -30,7 +30,7 @@ from dxkit.errors import DxkitError
 from dxkit.japanese import normalize_text, parse_number, parse_wareki, to_wareki
 
 __all__ = [
-    "available_datasets", "dataset_path", "detect_encoding", "load_dataset", "load_schema",
+    "available_datasets", "dataset_path", "detect_encoding", "is_blank", "load_dataset", "load_schema",
     "normalize_series", "normalize_text", "parse_number", "parse_wareki", "parse_wareki_series",
     "read_csv_auto", "schema_table", "to_number_series", "to_wareki", "validate",
 ]
@@ -198,7 +198,7 @@ def _read_raw(path: Path, schema: dict) -> tuple[pd.DataFrame, int]:
 
 def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
     """Drop rows with nothing in them (trailing ",,,," lines); labels stay = row offsets."""
-    blank = df.map(_is_blank).all(axis=1)
+    blank = df.map(is_blank).all(axis=1)
     return df[~blank] if blank.any() else df
 
 
@@ -212,7 +212,7 @@ def _read_xlsx(path: Path, sheet: str | None, header: int) -> pd.DataFrame:
             raise DxkitError(f"{path.name} にシート「{sheet}」がありません。あるシート: {'、'.join(book.sheet_names)}")
         rows = pd.read_excel(book, sheet_name=sheet or 0, header=None, dtype=object)
     df = rows.iloc[header:].reset_index(drop=True)
-    df.columns = [str(c).strip() if not _is_blank(c) else "" for c in rows.iloc[header - 1]]
+    df.columns = [str(c).strip() if not is_blank(c) else "" for c in rows.iloc[header - 1]]
     df = df.loc[:, [name != "" for name in df.columns]]  # unnamed columns: notes or formatting only
     df.attrs["encoding"] = "xlsx"
     return df
@@ -308,7 +308,8 @@ def _match_columns(df: pd.DataFrame, schema: dict, source: str | None) -> pd.Dat
     return df
 
 
-def _is_blank(value) -> bool:
+def is_blank(value) -> bool:
+    """None・NaN・NaT・pd.NA と、空白だけの文字列なら True を返します。"""
     if value is None or value is pd.NaT:
         return True
     if isinstance(value, str):
@@ -323,7 +324,7 @@ def _convert_column(series: pd.Series, spec: dict, where: _Where) -> tuple[pd.Se
     convert = _CONVERTERS[spec["dtype"]]
     values, problems = [], []
     for pos, (label, value) in enumerate(series.items()):
-        if _is_blank(value):
+        if is_blank(value):
             values.append(None)
             if spec.get("required", True):
                 problems.append((pos, f"{where(pos, label)}、列「{spec['name']}」が空欄です（必ず入れる列です）。"))
@@ -490,7 +491,7 @@ def _map_reporting(series: pd.Series, func, errors: str, what: str, missing, dty
         raise DxkitError('errors には "raise" か "coerce" を指定してください。')
     values, failed = [], {}
     for label, value in series.items():
-        if _is_blank(value):
+        if is_blank(value):
             values.append(missing)
             continue
         try:

@@ -8,23 +8,10 @@ import math
 import re
 import unicodedata
 
+from dxkit.data import is_blank as is_missing  # None, NaN, NaT, pd.NA and blank strings
 from dxkit.errors import DxkitError
 
 _YMD = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?$")
-
-
-def is_missing(value) -> bool:
-    """True for None, NaN, NaT, pandas NA and blank strings."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        import pandas as pd
-
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def to_date(value, field: str = "日付") -> _dt.date | None:
