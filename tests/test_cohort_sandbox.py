@@ -86,6 +86,18 @@ def test_memory_hog_gets_memory_error(tmp_path):
     assert "kernel alive" in out[2]
 
 
+@needs_bwrap
+def test_cpu_time_limit_stops_a_busy_kernel():
+    """An endless loop that the cell timeout would allow is stopped by the CPU-time limit: 要確認, in Japanese."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("while True:\n    pass")])
+    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    job = {"nb": nbformat.writes(nb), "files": {}, "isolate": True, "timeout": 60, "config": {},
+           "limits": {"cpu_seconds": 2}}
+    result = autograde.execute_job(job)
+    assert result["error"] and "CPU 時間" in result["error"]
+    assert result["seconds"] < 30
+
+
 def test_unsandboxed_fallback_warns_loudly():
     with pytest.warns(UserWarning, match="隔離せずに実行"):
         sandbox.warn_unsandboxed("テストです。")

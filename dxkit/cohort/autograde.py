@@ -199,7 +199,7 @@ def execute_job(job: dict) -> dict:
 def _explain(exc: Exception) -> str:
     name = type(exc).__name__
     if "DeadKernel" in name:
-        return "実行中にカーネルが停止しました（メモリの使いすぎ、プロセスの強制終了などが考えられます）。"
+        return "実行中にカーネルが停止しました（メモリや CPU 時間の使いすぎ、プロセスの強制終了などが考えられます）。"
     if "Timeout" in name:
         return "時間内に実行が終わりませんでした。"
     return f"ノートブックを実行できませんでした（{name}: {str(exc)[:120]}）。"

@@ -39,6 +39,11 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     s.add_argument("assignment", metavar="課題")
     s.add_argument("--no-personal", action="store_true", help="個人別の写しを作りません。")
 
+    s = sub.add_parser("stamp", help="（学習者用）ノートブックに自分の学習者 ID を書き込みます（閉じてから実行）。")
+    s.add_argument("notebook", metavar="ノートブック.ipynb")
+    s.add_argument("learner", metavar="学習者ID", help="団体コード-職員番号（例: 992011-123）。")
+    s.add_argument("--assignment", metavar="課題", help="課題の名前（講師に指示されたときだけ）。")
+
     s = sub.add_parser("collect", help="提出フォルダー（と exchange）から提出を集め、名簿と対応づけます。")
     s.add_argument("assignment", metavar="課題")
     s.add_argument("--from", dest="inbox", metavar="フォルダー", help="メールの添付などを保存したフォルダー。")
@@ -94,14 +99,23 @@ def run(args: argparse.Namespace) -> int:
     if not cmd:
         print(STEPS)
         return 0
+    if cmd == "stamp":  # learner side: needs no course folder
+        from dxkit.cohort.notebooks import stamp
+
+        learner = stamp(args.notebook, args.learner, args.assignment)
+        print(f"{args.notebook} に学習者 ID {learner} を書き込みました。"
+              "このファイルを Jupyter で開いて作業を続け、保存して提出してください。")
+        return 0
     course = _course(args)
     if cmd == "roster":
         rep = roster.import_roster(course, args.file, strict=args.strict)
         _print(rep)
         return 0 if rep.ok else 1
     if cmd == "release":
-        made = collect.release(course, args.assignment, personal=not args.no_personal)
+        notes: list[str] = []
+        made = collect.release(course, args.assignment, personal=not args.no_personal, exchange_note=notes)
         print(f"配布版を作りました: {course.release_dir(args.assignment)}（ほか {len(made)} ファイル）")
+        print("\n".join(notes))
         return 0
     if cmd in ("collect", "run"):
         rep = collect.collect(course, args.assignment, args.inbox, exchange=not getattr(args, "no_exchange", False))

@@ -2,11 +2,16 @@
 
 対応づけの順番:
 
-1. ノートブックのメタデータに書かれた学習者 ID（``dxkit cohort release`` で個人別に配布したとき）。
-   メールで届くファイルはみな同じ名前のことが多いので、ファイル名より優先します。
-2. ファイル名とフォルダー名（学習者 ID、団体コード＋職員番号、職員番号、メールアドレス、氏名）。
+1. nbgrader の exchange で提出されたものは、exchange の提出者（JupyterHub のログイン名）が名簿の学習者 ID なら、それ。
+2. ノートブックのメタデータに書かれた学習者 ID（``dxkit cohort release`` で個人別に配布したとき、または
+   学習者が ``dxkit cohort stamp`` で書き込んだとき）。メールで届くファイルはみな同じ名前のことが多いので、
+   ファイル名より優先します。
+3. ファイル名とフォルダー名（exchange の提出者名も含む。学習者 ID、団体コード＋職員番号、職員番号、
+   メールアドレス、氏名）。
 
-同じ学習者の提出が複数あれば最新のもの（ファイルの更新日時）を採点し、以前のものも保存しておきます。
+同じ学習者の提出が複数あれば、ノートブックごとに最新のもの（exchange は提出日時、ほかはファイルの更新日時）を
+採点し、以前のものも保存しておきます。ノートブックが複数ある課題では、ファイル名（無ければ内容）で
+どのノートブックかを判断します。
 届いたファイル（原本）は変更も削除もせず、``cohort/originals/`` にそのままの写しを残します。
 """
 
@@ -36,6 +41,7 @@ class Candidate:
     data: bytes
     mtime: float
     text: str                  # normalized name parts used for matching
+    user: str | None = None    # the submitter recorded by nbgrader's exchange
 
 
 @dataclass
@@ -108,7 +114,7 @@ class Matcher:
 
     def __init__(self, roster: dict[str, Learner], assignments: list[str]):
         self.roster = roster
-        self.assignments = sorted(assignments, key=len, reverse=True)
+        self.assignments = sorted(set(assignments), key=len, reverse=True)   # assignment and notebook names
         staff = {}
         for learner in roster.values():
             staff.setdefault(normalize_staff_no(learner.staff_no), []).append(learner.learner_id)
@@ -159,8 +165,36 @@ def _keep_original(course, assignment: str, cand: Candidate) -> str:
     return str(target.relative_to(course.root))
 
 
+def _exchange_candidate(label: str, data: bytes, mtime: float, user: str) -> Candidate:
+    return Candidate(label, data, mtime, _norm(user), user=user)
+
+
+def _whom(cand: Candidate, nb, roster, matcher) -> tuple[str | None, str, str]:
+    """(学習者, 対応づけの方法, 対応づけできない理由) を返します。"""
+    meta_id = nbs.learner_in_metadata(nb) if nb is not None else None
+    if cand.user and cand.user in roster:
+        return cand.user, "exchange の提出者", ""
+    if meta_id and meta_id in roster:
+        return meta_id, "ノートブックに記録された学習者 ID", ""
+    hits, how = matcher.match(cand.text)
+    if cand.user and how:
+        how = how.replace("ファイル名", "exchange の提出者名")
+    if len(hits) == 1:
+        return hits[0], how, ""
+    if hits:
+        return None, "", f"複数の学習者に当てはまります（{'、'.join(hits)}）。"
+    if meta_id:
+        return None, "", f"ノートブックの学習者 ID {meta_id} が名簿にありません。"
+    if cand.user:
+        return None, "", f"exchange の提出者「{cand.user}」が名簿の誰か分かりません。"
+    return None, "", "ファイル名から学習者が分かりません。"
+
+
 def collect(course, assignment: str, inbox: Path | str | None = None, exchange: bool = True) -> CollectReport:
     """提出フォルダー（と nbgrader の exchange）から提出を集め、``submitted/`` に置きます。"""
+    from dxkit.cohort import exchange as xchg
+    from dxkit.cohort.autograde import _fingerprints, nbs_identity_score
+
     roster = load_roster(course)
     if not roster:
         raise DxkitError("名簿がありません。先に `dxkit cohort roster 名簿.xlsx` で読み込んでください。")
@@ -175,33 +209,21 @@ def collect(course, assignment: str, inbox: Path | str | None = None, exchange: 
             raise DxkitError(f"提出フォルダーが見つかりません: {inbox}")
         candidates, report.unmatched = _scan(inbox)
     if exchange:
-        candidates += _from_exchange(course, assignment)
+        candidates += xchg.candidates(course, assignment, _exchange_candidate)
 
-    from dxkit.cohort.autograde import _fingerprints, nbs_identity_score
     fingerprints = _fingerprints(course)
-    matcher = Matcher(roster, course.assignments())
-    by_learner: dict[str, list[tuple[Candidate, str, nbformat.NotebookNode | None, str | None]]] = {}
+    per_notebook = _notebook_fingerprints(course, assignment, notebooks)
+    matcher = Matcher(roster, course.assignments() + notebooks)
+    # learner -> notebook name -> [(candidate, how, problem)]
+    by_learner: dict[str, dict[str, list[tuple[Candidate, str, str | None]]]] = {}
     kept: dict[str, str] = {}
     for cand in candidates:
         kept[cand.label] = _keep_original(course, assignment, cand)   # every file received, matched or not
         nb, problem = _parse(cand.data)
-        who, how = None, ""
-        meta_id = nbs.learner_in_metadata(nb) if nb is not None else None
-        if meta_id and meta_id in roster:
-            who, how = meta_id, "ノートブックに記録された学習者 ID"
-        else:
-            hits, how = matcher.match(cand.text)
-            if len(hits) == 1:
-                who = hits[0]
-            elif hits:
-                report.unmatched.append((cand.label, f"複数の学習者に当てはまります（{'、'.join(hits)}）。"))
-                continue
-            else:
-                reason = "ファイル名から学習者が分かりません。"
-                if meta_id:
-                    reason = f"ノートブックの学習者 ID {meta_id} が名簿にありません。"
-                report.unmatched.append((cand.label, reason))
-                continue
+        who, how, why_not = _whom(cand, nb, roster, matcher)
+        if who is None:
+            report.unmatched.append((cand.label, why_not))
+            continue
         if nb is not None and problem is None:
             guess, score = nbs.identify(nb, fingerprints)
             meta_assignment = nbs.assignment_in_metadata(nb)
@@ -209,15 +231,22 @@ def collect(course, assignment: str, inbox: Path | str | None = None, exchange: 
                 problem = f"別の課題（{meta_assignment}）のノートブックです。"
             elif guess and guess != assignment and score > nbs_identity_score(nb, fingerprints, assignment):
                 problem = f"別の課題（{guess}）のノートブックです。"
-        by_learner.setdefault(who, []).append((cand, how, nb, problem))
+        name = _notebook_name(cand.label, notebooks, nb, per_notebook)
+        by_learner.setdefault(who, {}).setdefault(name, []).append((cand, how, problem))
 
-    for learner, items in by_learner.items():
-        items.sort(key=lambda x: (x[0].mtime, x[0].label))
-        cand, how, nb, problem = items[-1]
-        originals = [kept[c.label] for c, *_ in items]
-        report.matched[learner] = cand.label
+    for learner, per in by_learner.items():
+        chosen: dict[str, tuple[Candidate, str, str | None]] = {}
+        older: list[Candidate] = []
+        for name, items in per.items():      # each notebook: the newest one counts
+            items.sort(key=lambda x: (x[0].mtime, x[0].label))
+            chosen[name] = items[-1]
+            older += [c for c, *_ in items[:-1]]
+        cand, how, _p = max(chosen.values(), key=lambda x: (x[0].mtime, x[0].label))
+        problem = "、".join(dict.fromkeys(p for _c, _h, p in chosen.values() if p)) or None
+        names = sorted(chosen)
+        report.matched[learner] = "、".join(chosen[n][0].label for n in names)
         report.how[learner] = how
-        report.earlier[learner] = [c.label for c, *_ in items[:-1]]
+        report.earlier[learner] = [c.label for c in sorted(older, key=lambda c: (c.mtime, c.label))]
         target = course.submitted_dir(learner, assignment)
         if target.exists():
             shutil.rmtree(target)
@@ -225,9 +254,11 @@ def collect(course, assignment: str, inbox: Path | str | None = None, exchange: 
             if old.exists():
                 shutil.rmtree(old)
         notes = []
-        if report.earlier[learner]:
-            notes.append(f"再提出です。最新の {cand.label} を採点し、以前の {len(items) - 1} 件も保存しています。")
-        entry = {"source": cand.label, "matched_by": how, "original": originals[-1],
+        if older:
+            notes.append(f"再提出です。最新の {report.matched[learner]} を採点し、以前の {len(older)} 件も保存しています。")
+        entry = {"source": report.matched[learner], "matched_by": how,
+                 "sources": {n: chosen[n][0].label for n in names}, "original": kept[cand.label],
+                 "originals": {n: kept[chosen[n][0].label] for n in names},
                  "earlier": report.earlier[learner], "received": _timestamp(cand.mtime),
                  "collect_problem": problem, "collect_notes": notes}
         status[learner] = entry
@@ -235,8 +266,8 @@ def collect(course, assignment: str, inbox: Path | str | None = None, exchange: 
             report.problems[learner] = problem
             continue
         target.mkdir(parents=True)
-        name = notebooks[0] if len(notebooks) == 1 else _notebook_name(cand.label, notebooks)
-        (target / f"{name}.ipynb").write_bytes(cand.data)
+        for name in names:
+            (target / f"{name}.ipynb").write_bytes(chosen[name][0].data)
         (target / "timestamp.txt").write_text(_timestamp(cand.mtime), encoding="utf-8")
     report.missing = sorted(set(roster) - set(status))
     course.save_status(assignment, status)
@@ -254,33 +285,29 @@ def _parse(data: bytes):
         Path(fh.name).unlink(missing_ok=True)
 
 
-def _notebook_name(label: str, notebooks: list[str]) -> str:
-    stem = Path(label.split("!")[-1]).stem
+def _notebook_fingerprints(course, assignment: str, notebooks: list[str]) -> dict[str, set[str]]:
+    if len(notebooks) < 2:
+        return {}
+    out = {}
     for n in notebooks:
-        if n in stem:
-            return n
-    return notebooks[0]
-
-
-def _from_exchange(course, assignment: str) -> list[Candidate]:
-    """nbgrader の exchange（共有の受け取りフォルダー）に届いた提出を読みます。"""
-    try:
-        root = Path(course.config.Exchange.root)
-    except AttributeError:
-        return []
-    inbound = root / course.course_id / "inbound"
-    if not inbound.is_dir():
-        return []
-    out = []
-    for folder in sorted(inbound.iterdir()):
-        parts = folder.name.split("+")
-        if len(parts) < 3 or parts[1] != assignment:
-            continue
-        student = parts[0]
-        for nb in folder.glob("*.ipynb"):
-            out.append(Candidate(f"exchange/{folder.name}/{nb.name}", nb.read_bytes(), nb.stat().st_mtime,
-                                 _norm(student)))
+        path = course.release_dir(assignment) / f"{n}.ipynb"
+        out[n] = nbs.fingerprint(nbformat.read(path, as_version=4)) if path.is_file() else set()
     return out
+
+
+def _notebook_name(label: str, notebooks: list[str], nb=None, per_notebook: dict | None = None) -> str:
+    """課題のどのノートブックか: ファイル名に含まれる名前（長いものから）、無ければ内容で判断します。"""
+    if len(notebooks) == 1:
+        return notebooks[0]
+    stem = _norm(Path(label.split("!")[-1]).stem)
+    for n in sorted(notebooks, key=len, reverse=True):
+        if _norm(n) in stem:
+            return n
+    if nb is not None and per_notebook:
+        guess, score = nbs.identify(nb, per_notebook)
+        if guess and score > 0:
+            return guess
+    return notebooks[0]
 
 
 def personal_release(course, assignment: str, out: Path | str | None = None) -> list[Path]:
@@ -305,13 +332,17 @@ def personal_release(course, assignment: str, out: Path | str | None = None) -> 
     return made
 
 
-def release(course, assignment: str, personal: bool = True) -> list[Path]:
-    """課題の配布版を作り（nbgrader generate_assignment）、exchange にも置きます。"""
+def release(course, assignment: str, personal: bool = True, exchange_note: list[str] | None = None) -> list[Path]:
+    """課題の配布版を作り（nbgrader generate_assignment）、exchange にも置きます。
+
+    ``exchange_note`` にリストを渡すと、exchange に置けたかどうかの 1 行を追加します。
+    """
+    from dxkit.cohort import exchange as xchg
+
     result = course.api().generate_assignment(assignment)
     if not result["success"]:
         raise DxkitError(f"配布版を作れませんでした: {result.get('error') or result.get('log')}")
-    try:
-        course.api().release_assignment(assignment)
-    except Exception:  # noqa: BLE001 - no exchange is fine for e-mail cohorts
-        pass
+    note = xchg.release(course, assignment)
+    if exchange_note is not None:
+        exchange_note.append(note)
     return personal_release(course, assignment) if personal else [course.release_dir(assignment)]

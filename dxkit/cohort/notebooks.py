@@ -68,6 +68,35 @@ def learner_in_metadata(nb) -> str | None:
     return str(value) if value else None
 
 
+def stamp(path: Path | str, learner_id: str, assignment: str | None = None) -> str:
+    """（学習者用）ノートブックのメタデータに学習者 ID を書き込み、正規化した ID を返します。
+
+    個人別の配布版（``dxkit cohort release``）を受け取れず、共通の配布版を使う学習者のためのものです。
+    Jupyter で開いたまま実行すると、次の保存で消えてしまうので、ノートブックを閉じてから実行します。
+    """
+    import re
+
+    from dxkit.cohort.roster import check_digit_ok, make_learner_id, normalize
+    from dxkit.errors import DxkitError
+
+    path = Path(path)
+    m = re.fullmatch(r"\s*(\d{5,6})\s*[-－ー‐]\s*(\S+)\s*", normalize(learner_id))
+    if not m:
+        raise DxkitError(f"学習者 ID は「団体コード-職員番号」の形で書いてください（例: 992011-123）。受け取った値: {learner_id}")
+    learner = make_learner_id(m.group(1), m.group(2))
+    if not check_digit_ok(learner.split("-")[0]):
+        raise DxkitError(f"団体コード {m.group(1)} の検査数字が合いません。講師から伝えられた学習者 ID を確かめてください。")
+    nb, problem = read_notebook(path)
+    if nb is None:
+        raise DxkitError(f"{path} を読めません: {problem}")
+    value = {"learner_id": learner}
+    if assignment:
+        value["assignment"] = assignment
+    nb.metadata[LEARNER_KEY] = value
+    nbformat.write(nb, path)
+    return learner
+
+
 def assignment_in_metadata(nb) -> str | None:
     value = (nb.get("metadata", {}).get(LEARNER_KEY) or {}).get("assignment")
     return str(value) if value else None
