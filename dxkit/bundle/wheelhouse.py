@@ -137,7 +137,13 @@ def build_wheelhouse(target: Target | str, dest: Path, root: Path, dxkit_wheel: 
            "-r", str(dest / "requirements.txt")]
     for plat in target.pip_platforms:
         cmd += ["--platform", plat]
-    _run(cmd, f"{target.label} 向けの wheel のダウンロード", env=_clean_env())
+    try:
+        _run(cmd, f"{target.label} 向けの wheel のダウンロード", env=_clean_env())
+    except DxkitError as err:
+        # uv may have seen a release that pip's cached index page (kept up to 10 minutes) does not list yet.
+        if "No matching distribution" not in str(err):
+            raise
+        _run([*cmd, "--no-cache-dir"], f"{target.label} 向けの wheel のダウンロード（再試行）", env=_clean_env())
     # Proof: dxkit and everything it needs resolve for this platform from these files alone.
     offline = compile_pins(target, [f"dxkit=={_wheel_version(dxkit_wheel)}"], scratch,
                            find_links=[dest, dxkit_wheel.parent], no_index=True)
