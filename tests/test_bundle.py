@@ -18,22 +18,11 @@ from dxkit.bundle.manifest import MANIFEST_NAME, verify, write_bundle
 from dxkit.bundle.workspace import install, reset, update
 from dxkit.cli import main
 from dxkit.errors import DxkitError
+from leaks import marked_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT = "2025-04-01T09:00:00"
 MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
-
-
-def marked_lines(source: str, kind: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.splitlines():
-        if f"BEGIN {kind}" in line:
-            inside = True
-        elif f"END {kind}" in line:
-            inside = False
-        elif inside and len(line.strip()) > 8:
-            lines.append(line.strip())
-    return lines
 
 
 def zip_files(path: Path) -> dict[str, bytes]:

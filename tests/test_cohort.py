@@ -20,6 +20,7 @@ import pytest
 from dxkit.cohort import autograde, collect, export, feedback, notebooks as nbs, purge, report, roster, written
 from dxkit.cohort.course import Course
 from dxkit.cohort.roster import with_check_digit
+from leaks import hidden_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "cohort"
@@ -284,17 +285,7 @@ def test_restored_test_cell_is_in_the_graded_notebook(cohort):
 # ------------------------------------------------------------------ feedback
 
 def _hidden_lines(source_nb) -> list[str]:
-    out = []
-    for cell in source_nb.cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line:
-                inside = True
-            elif "END HIDDEN TESTS" in line:
-                inside = False
-            elif inside and len(line.strip()) > 12 and not line.strip().startswith("#"):
-                out.append(line.strip())
-    return out
+    return [line for cell in source_nb.cells for line in hidden_lines(cell.source, min_len=12, skip_comments=True)]
 
 
 def test_feedback_hides_hidden_tests_but_gives_reasons(cohort):

@@ -23,6 +23,8 @@ import nbformat
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
+from leaks import hidden_lines, solution_lines
+
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 GRADING = ROOT / "grading"
@@ -43,31 +45,6 @@ def is_answer(cell) -> bool:
 def is_autograded_test(cell) -> bool:
     meta = nbgrader_meta(cell)
     return bool(meta.get("grade")) and not meta.get("solution") and cell.cell_type == "code"
-
-
-def hidden_lines(source: str) -> list[str]:
-    """Meaningful lines between the hidden-test markers."""
-    lines, inside = [], False
-    for line in source.splitlines():
-        if "BEGIN HIDDEN TESTS" in line:
-            inside = True
-        elif "END HIDDEN TESTS" in line:
-            inside = False
-        elif inside and len(line.strip()) > 8:
-            lines.append(line.strip())
-    return lines
-
-
-def solution_lines(source: str) -> list[str]:
-    lines, inside = [], False
-    for line in source.splitlines():
-        if "BEGIN SOLUTION" in line:
-            inside = True
-        elif "END SOLUTION" in line:
-            inside = False
-        elif inside and len(line.strip()) > 8:
-            lines.append(line.strip())
-    return lines
 
 
 def make_api(root: Path):
