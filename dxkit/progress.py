@@ -2,7 +2,9 @@
 
 記録はどこにも送信しません。場所は環境変数 ``DXKIT_HOME``（既定は ``~/.dxkit/``）の
 ``progress.json`` です。書き込みは一時ファイルに書いてから置き換えるので、途中で止まっても
-ファイルは壊れません。壊れたファイルや古い形式のファイルは別名で残して、新しく始めます。
+ファイルは壊れません。ノートブックを 2 つ同時に開いていても記録が消えないように、読んで書き換える間は
+ロックファイル（``progress.json.lock``）で順番を守ります。壊れたファイルや古い形式のファイルは別名で残して、
+新しく始めます。
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dxkit.errors import DxkitError
 
 VERSION = 1
 FILENAME = "progress.json"
+LOCK_SECONDS = 10
 STATUSES = ("incorrect", "correct")          # ranked: a later one is better
 RESULT_LABELS = {"correct": "正解", "incorrect": "未正解", None: "未着手"}
 TABLE_COLUMNS = ["講座", "講座名", "練習問題 正解", "練習問題 全体", "演習 合格", "演習 全体", "最終学習日"]
@@ -112,6 +115,23 @@ def save(data: dict, path: Path | None = None) -> Path:
     return path
 
 
+def _update(change):
+    """ロックを取ってから読み込み、``change(data)`` で書き換えて保存し、その戻り値を返します。"""
+    from filelock import FileLock, Timeout
+
+    path = progress_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(f"{path}.lock", timeout=LOCK_SECONDS):
+            data = load(path)
+            result = change(data)
+            save(data, path)
+    except Timeout as exc:
+        raise DxkitError(f"進捗ファイル {path} が {LOCK_SECONDS} 秒たっても使用中のままでした。"
+                         "ほかの Jupyter が止まっていないか確かめてください。") from exc
+    return result
+
+
 def _stamp(now: datetime | None) -> str:
     return (now or datetime.now()).isoformat(timespec="seconds")
 
@@ -123,26 +143,30 @@ def record_attempt(item_id: str, status: str, now: datetime | None = None) -> di
     if status not in STATUSES:
         raise DxkitError(f"記録できる結果は correct か incorrect です（{status!r} が渡されました）。")
     stamp = _stamp(now)
-    data = load()
-    entry = data["items"].setdefault(str(item_id), {"first": stamp, "last": stamp, "attempts": 0, "best": status})
-    entry["last"] = stamp
-    entry["attempts"] += 1
-    if STATUSES.index(status) > STATUSES.index(entry["best"]):
-        entry["best"] = status
-    save(data)
-    return entry
+
+    def change(data: dict) -> dict:
+        entry = data["items"].setdefault(str(item_id), {"first": stamp, "last": stamp, "attempts": 0, "best": status})
+        entry["last"] = stamp
+        entry["attempts"] += 1
+        if STATUSES.index(status) > STATUSES.index(entry["best"]):
+            entry["best"] = status
+        return entry
+
+    return _update(change)
 
 
 def record_part(exercise_id: str, part: str, now: datetime | None = None) -> dict:
     """演習（採点課題）の 1 問が確認テストに合格したことを記録します。"""
     stamp = _stamp(now)
-    data = load()
-    parts = data["exercises"].setdefault(str(exercise_id), {})
-    entry = parts.setdefault(str(part), {"first": stamp, "last": stamp, "passes": 0})
-    entry["last"] = stamp
-    entry["passes"] += 1
-    save(data)
-    return entry
+
+    def change(data: dict) -> dict:
+        parts = data["exercises"].setdefault(str(exercise_id), {})
+        entry = parts.setdefault(str(part), {"first": stamp, "last": stamp, "passes": 0})
+        entry["last"] = stamp
+        entry["passes"] += 1
+        return entry
+
+    return _update(change)
 
 
 # ---------------------------------------------------------------- summaries
