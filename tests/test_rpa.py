@@ -450,3 +450,20 @@ def test_score_tasks():
                                       "ルール化": [1], "電子データ": [1]}))
     with pytest.raises(DxkitError, match="DataFrame"):
         rpa.score_tasks([1, 2])
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("２０，０００円", 20_000), ("20,000", 20_000), ("20000.0", 20_000), (20000.0, 20_000), (7, 7),
+    ("△3", -3), (" 12 円", 12),
+])
+def test_to_integer_reads_what_forms_contain(value, expected):
+    assert rpa.to_integer(value) == expected
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("", "数字として読めません"), ("2万円", "数字として読めません"), (None, "数字として読めません"),
+    (float("nan"), "数字として読めません"), ("1.5", "整数ではありません"), (True, "数字ではありません"),
+])
+def test_to_integer_says_why_not(value, reason):
+    with pytest.raises(rpa.Invalid, match=reason):
+        rpa.to_integer(value)

@@ -160,20 +160,21 @@ def date(field_name: str, *, not_before: _dt.date | None = None, not_after: _dt.
 
 def to_integer(value: Any) -> int:
     """「２０，０００円」「20,000」「20000.0」などを整数にします。読めなければ Invalid を出します。"""
+    from dxkit.japanese import parse_number  # one number parser for the whole package
+
     if isinstance(value, bool):
         raise Invalid(f"「{value}」は数字ではありません。")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        if value != value or not value.is_integer():
+    try:
+        n = parse_number(re.sub(r"円\s*$", "", str(value).strip()) if isinstance(value, str) else value)
+    except DxkitError:
+        n = None
+    if n is None:
+        raise Invalid(f"「{value}」は数字として読めません。")
+    if isinstance(n, float):
+        if n != n or not n.is_integer():
             raise Invalid(f"「{value}」は整数ではありません。")
-        return int(value)
-    s = _normalize(value).replace(",", "").replace("円", "").replace(" ", "")
-    if re.fullmatch(r"-?\d+", s):
-        return int(s)
-    if re.fullmatch(r"-?\d+\.0+", s):
-        return int(float(s))
-    raise Invalid(f"「{value}」は数字として読めません。")
+        n = int(n)
+    return n
 
 
 def integer(field_name: str, *, minimum: int | None = None, maximum: int | None = None) -> Rule:
