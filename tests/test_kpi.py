@@ -344,3 +344,22 @@ def test_datasets_tell_the_course_story():
     assert status["証明書のコンビニ交付率"] == "注意"      # the one at risk
     ex = load_dataset("kpi_exercise_monthly")
     assert ex["年月"].nunique() >= 24
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-04-01", dt.date(2024, 4, 1)), ("2024/4/1", dt.date(2024, 4, 1)), ("2024年4月", dt.date(2024, 4, 1)),
+    ("令和6年4月1日", dt.date(2024, 4, 1)), ("R6.4", dt.date(2024, 4, 1)), ("２０２５年３月３１日", dt.date(2025, 3, 31)),
+])
+def test_kpi_dates_use_the_package_date_parser(text, expected):
+    from dxkit.kpi._util import to_date
+
+    assert to_date(text, "期限") == expected
+
+
+def test_kpi_impossible_date_names_the_field():
+    from dxkit.kpi._util import to_date
+
+    with pytest.raises(DxkitError, match="期限"):
+        to_date("2025-02-30", "期限")
+    with pytest.raises(DxkitError, match="期限"):
+        to_date("平成31年5月1日", "期限")

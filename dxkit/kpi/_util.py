@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import math
-import re
 import unicodedata
 
 from dxkit.data import is_blank as is_missing  # None, NaN, NaT, pd.NA and blank strings
 from dxkit.errors import DxkitError
-
-_YMD = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?$")
 
 
 def to_date(value, field: str = "日付") -> _dt.date | None:
@@ -25,21 +22,12 @@ def to_date(value, field: str = "日付") -> _dt.date | None:
     if hasattr(value, "to_pydatetime"):  # pandas Timestamp
         return value.to_pydatetime().date()
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(" ", "")
-        m = _YMD.match(text)
-        if m:
-            y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
-            try:
-                return _dt.date(y, mo, d)
-            except ValueError:
-                pass
-        else:
-            from dxkit.japanese import parse_wareki  # 和暦 (令和6年4月1日, R6.4.1, 令和6年4月)
+        from dxkit.japanese import parse_wareki  # one date parser: 2024-04-01, 2024年4月, 令和6年4月1日, R6.4.1
 
-            try:
-                return parse_wareki(text, default_day=1)
-            except (DxkitError, ValueError):
-                pass
+        try:
+            return parse_wareki(value.strip(), default_day=1)
+        except DxkitError as exc:
+            raise DxkitError(f"{field}: {exc}") from None
     raise DxkitError(
         f"{field}「{value}」を日付として読めません。2024-04-01 や 2024/4/1、令和6年4月1日 のように書いてください。"
     )
