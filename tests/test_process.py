@@ -306,3 +306,10 @@ def test_drop_end_step_makes_predecessor_the_end():
     p = Process.from_table(out)
     assert p.step(3).is_end
     assert p.metrics().lead_time == 28
+
+
+def test_load_process_is_named_after_the_dataset_title():
+    from dxkit.process import load_process
+
+    assert load_process("bpr_tenkyo_asis").name == "転居届（As-Is）"
+    assert load_process("bpr_tenkyo_asis", title="転居届（現状）").name == "転居届（現状）"

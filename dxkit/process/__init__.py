@@ -31,7 +31,12 @@ __all__ = [
 
 
 def load_process(name: str, title: str | None = None, info: ProcedureInfo | None = None) -> Process:
-    """同梱データセット（例: "bpr_tenkyo_asis"）の工程表を読み込み、工程モデルにします。"""
-    from dxkit.data import load_dataset
+    """同梱データセット（例: "bpr_tenkyo_asis"）の工程表を読み込み、工程モデルにします。
 
-    return Process.from_table(load_dataset(name), name=title or name, info=info)
+    ``title`` を省くと、データセットの説明にある題名（例「転居届（As-Is）」）を工程の名前にします。
+    """
+    from dxkit.data import load_dataset, load_schema
+
+    if title is None:
+        title = str(load_schema(name).get("title") or name).removesuffix("の工程表")
+    return Process.from_table(load_dataset(name), name=title, info=info)
