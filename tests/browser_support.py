@@ -9,6 +9,7 @@ Debian/Ubuntu; anywhere else these tests skip and say why.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -40,6 +41,20 @@ def chromium_path() -> str | None:
     return None
 
 
+@functools.cache
+def chromium_runs(path: str) -> str | None:
+    """None when ``path --version`` works; otherwise why not (Ubuntu's apt 'chromium' is only a snap stub)."""
+    try:
+        proc = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{path} を起動できません（{exc}）。"
+    if proc.returncode != 0 or "chrom" not in proc.stdout.lower():
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
+        return (f"{path} が動きません（{tail[0][:160]}）。Ubuntu の apt の chromium は snap 版の入口なので、"
+                "Debian の chromium か Google Chrome を入れ、DXKIT_CHROMIUM で指定してください。")
+    return None
+
+
 def japanese_fonts() -> list[str]:
     """Font families fontconfig offers for Japanese (empty: every Japanese glyph would be a box)."""
     if not shutil.which("fc-list"):
@@ -58,6 +73,9 @@ def unavailable() -> str | None:
     if not chromium_path():
         return ("Chromium が見つかりません（root の Debian/Ubuntu では make setup-test が apt で入れます。"
                 "ほかの場所にあれば環境変数 DXKIT_CHROMIUM で指定できます）。")
+    runs = chromium_runs(chromium_path())
+    if runs:
+        return runs
     if not japanese_fonts():
         return "日本語フォントがありません（fonts-ipafont か fonts-noto-cjk を入れてください）。"
     return None
