@@ -4,8 +4,8 @@
 
 Both grade the same N well-formed submissions (built from the release: full, half, untouched and one wrong
 answer, in turn) in two fresh course folders; the script checks that every cell score is identical, then
-prints the speed-up and dxkit's per-submission overhead (extra core-seconds per submission for the sandbox,
-the worker processes and the replay into nbgrader).
+prints the speed-up and the core-seconds each spends per submission (dxkit's overhead: the sandbox, the worker
+processes and the replay into nbgrader, against nbgrader's own per-submission work).
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def main() -> int:
         print(f"plain nbgrader autograde (sequential): {t_plain:7.1f} s  ({t_plain / args.n:.2f} s/submission)")
         print(f"dxkit cohort autograde (parallel):     {t_ours:7.1f} s  ({t_ours / args.n:.2f} s/submission)")
         print(f"speed-up: {t_plain / t_ours:.2f}x   (target >= 1.7x on 2 cores)")
-        print(f"dxkit per-submission overhead: {(t_ours * workers - t_plain) / args.n:+.2f} core-s/submission")
+        print(f"core-seconds per submission: plain {t_plain / args.n:.2f}, dxkit {t_ours * workers / args.n:.2f} "
+              f"(dxkit's overhead: {(t_ours * workers - t_plain) / args.n:+.2f}; negative = cheaper than plain)")
         print(f"scores identical: {'yes' if same else 'NO'}")
         return 0 if same else 1
 
