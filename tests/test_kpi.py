@@ -363,3 +363,19 @@ def test_kpi_impossible_date_names_the_field():
         to_date("2025-02-30", "期限")
     with pytest.raises(DxkitError, match="期限"):
         to_date("平成31年5月1日", "期限")
+
+
+@pytest.mark.parametrize("text, expected", [("３０", 30.0), ("1,200", 1200.0), ("45%", 45.0), ("12.5 ％", 12.5),
+                                            ("△5", -5.0)])
+def test_kpi_numbers_use_the_package_number_parser(text, expected):
+    from dxkit.kpi._util import to_number
+
+    assert to_number(text, "目標値") == expected
+
+
+@pytest.mark.parametrize("text", ["約30", "inf", "nan", "30人"])
+def test_kpi_number_refuses_non_numbers_naming_the_field(text):
+    from dxkit.kpi._util import to_number
+
+    with pytest.raises(DxkitError, match="目標値"):
+        to_number(text, "目標値")

@@ -34,7 +34,7 @@ def to_date(value, field: str = "日付") -> _dt.date | None:
 
 
 def to_number(value, field: str = "値", allow_missing: bool = True) -> float | None:
-    """Coerce numbers, including text such as '３０', '1,200' or '45%'. Missing -> None."""
+    """Coerce numbers, including text such as '３０', '1,200', '△5' or '45%'. Missing -> None."""
     if is_missing(value):
         if allow_missing:
             return None
@@ -49,13 +49,15 @@ def to_number(value, field: str = "値", allow_missing: bool = True) -> float | 
         if math.isfinite(number):
             return number
     if isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(",", "").rstrip("%").strip()
+        from dxkit.japanese import parse_number  # one number parser: 全角, カンマ, △ for minus
+
+        text = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
         try:
-            number = float(text)
-            if math.isfinite(number):
-                return number
-        except ValueError:
-            pass
+            number = parse_number(text)
+        except DxkitError:
+            number = None
+        if number is not None:
+            return float(number)
     raise DxkitError(f"{field}「{value}」は数値ではありません。数値だけを入れてください（単位は別の欄に書きます）。")
 
 
