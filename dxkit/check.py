@@ -81,31 +81,31 @@ _loaded = False
 
 
 def _caller_module() -> str:
-    return sys._getframe(2).f_globals.get("__name__", "?")
+    return sys._getframe(3).f_globals.get("__name__", "?")   # the module that called register*()
+
+
+def _add(table: dict, kind: str, key: str, obj, what: str):
+    """Put ``obj`` in ``table`` under ``key``; a different object already there is an error naming its module."""
+    old = table.get(key)
+    if old is not None and old != obj:
+        raise DxkitError(f"{what}の ID「{key}」は、すでに {_ORIGIN.get(kind + ':' + key)} で登録されています。")
+    table[key] = obj
+    _ORIGIN.setdefault(kind + ":" + key, _caller_module())
+    return obj
 
 
 def register(item: Item) -> Item:
     """練習問題を登録します。同じ ID の別の問題がすでにあればエラーになります。"""
     if not isinstance(item, Item):
         raise DxkitError("register() には Item(...) を渡してください。")
-    old = _ITEMS.get(item.id)
-    if old is not None and old != item:
-        raise DxkitError(f"練習問題の ID「{item.id}」は、すでに {_ORIGIN.get('item:' + item.id)} で登録されています。")
-    _ITEMS[item.id] = item
-    _ORIGIN.setdefault("item:" + item.id, _caller_module())
-    return item
+    return _add(_ITEMS, "item", item.id, item, "練習問題")
 
 
 def register_course(course: Course) -> Course:
     """講座を登録します。同じ ID の別の講座がすでにあればエラーになります。"""
     if not isinstance(course, Course):
         raise DxkitError("register_course() には Course(...) を渡してください。")
-    old = _COURSES.get(course.id)
-    if old is not None and old != course:
-        raise DxkitError(f"講座の ID「{course.id}」は、すでに {_ORIGIN.get('course:' + course.id)} で登録されています。")
-    _COURSES[course.id] = course
-    _ORIGIN.setdefault("course:" + course.id, _caller_module())
-    return course
+    return _add(_COURSES, "course", course.id, course, "講座")
 
 
 def _ensure_loaded() -> None:

@@ -148,6 +148,17 @@ def _resolve_probs(targets, problems, where) -> tuple[tuple[str, float], ...]:
     return tuple((t, float(p)) for t, p in targets)
 
 
+def _reachable(starts, edges: dict[str, list[str]]) -> set[str]:
+    """Every node reachable from ``starts`` along ``edges`` (starts included)."""
+    seen, stack = set(), list(starts)
+    while stack:
+        n = stack.pop()
+        if n not in seen:
+            seen.add(n)
+            stack.extend(edges[n])
+    return seen
+
+
 def _check_graph(steps: list[Step]) -> list[str]:
     problems: list[str] = []
     if not steps:
@@ -162,14 +173,7 @@ def _check_graph(steps: list[Step]) -> list[str]:
     if problems:
         return problems
     succ = {s.id: [t for t, p in s.next if p > 0] for s in steps}
-    # reachable from the start (first row)
-    seen, stack = set(), [steps[0].id]
-    while stack:
-        n = stack.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        stack.extend(succ[n])
+    seen = _reachable([steps[0].id], succ)          # reachable from the start (first row)
     unreachable = [s.id for s in steps if s.id not in seen]
     if unreachable:
         problems.append(f"最初の工程（ID {steps[0].id}）からたどり着けない工程があります: ID {', '.join(unreachable)}。"
@@ -182,13 +186,7 @@ def _check_graph(steps: list[Step]) -> list[str]:
     for n, ts in succ.items():
         for t in ts:
             pred[t].append(n)
-    can_end, stack = set(), list(ends)
-    while stack:
-        n = stack.pop()
-        if n in can_end:
-            continue
-        can_end.add(n)
-        stack.extend(pred[n])
+    can_end = _reachable(ends, pred)                # steps from which an end can be reached
     stuck = [s.id for s in steps if s.id in seen and s.id not in can_end]
     if stuck:
         problems.append(f"終わらないループがあります: ID {', '.join(stuck)} から終わりの工程にたどり着けません。"
