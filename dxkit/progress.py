@@ -23,7 +23,7 @@ FILENAME = "progress.json"
 LOCK_SECONDS = 10
 STATUSES = ("incorrect", "correct")          # ranked: a later one is better
 RESULT_LABELS = {"correct": "正解", "incorrect": "未正解", None: "未着手"}
-TABLE_COLUMNS = ["講座", "講座名", "練習問題 正解", "練習問題 全体", "演習 合格", "演習 全体", "最終学習日"]
+TABLE_COLUMNS = ["講座", "講座名", "練習問題 正解", "練習問題 全体", "演習 合格", "演習 全体", "自己評価", "最終学習日"]
 DETAIL_COLUMNS = ["講座", "種類", "ID", "内容", "結果", "回数", "最初の日時", "最後の日時"]
 
 
@@ -76,6 +76,11 @@ def _validated(data) -> dict:
             if not isinstance(entry["passes"], int):
                 raise ValueError("演習の記録の形が違います")
             str(entry["first"]) + str(entry["last"])
+    for phases in data.get("assessments", {}).values():
+        for entry in phases.values():
+            if not all(isinstance(x, int) for x in entry["levels"]):
+                raise ValueError("自己評価の記録の形が違います")
+            str(entry["at"])
     return data
 
 
@@ -169,12 +174,45 @@ def record_part(exercise_id: str, part: str, now: datetime | None = None) -> dic
     return _update(change)
 
 
+def record_assessment(course_id: str, phase: str, levels: list[int], now: datetime | None = None) -> dict:
+    """講座の自己評価（``phase`` は before / after）を記録します。答え直すと新しい答えで置き換えます。"""
+    stamp = _stamp(now)
+
+    def change(data: dict) -> dict:
+        entry = {"levels": list(levels), "at": stamp}
+        data.setdefault("assessments", {}).setdefault(str(course_id), {})[phase] = entry
+        return entry
+
+    return _update(change)
+
+
 # ---------------------------------------------------------------- summaries
+
+def _resolved(items: dict) -> dict:
+    """Records kept under a practice item's former id (before a lesson was split or moved) count for its
+    current id; where both exist, the better result and the sum of attempts are kept."""
+    from dxkit.items.aliases import ALIASES
+
+    out = {k: dict(v) for k, v in items.items() if k not in ALIASES}
+    for old, new in ALIASES.items():
+        if old not in items:
+            continue
+        mine, theirs = out.get(new), items[old]
+        if mine is None:
+            out[new] = dict(theirs)
+            continue
+        mine["attempts"] += theirs["attempts"]
+        mine["first"], mine["last"] = min(mine["first"], theirs["first"]), max(mine["last"], theirs["last"])
+        if STATUSES.index(theirs["best"]) > STATUSES.index(mine["best"]):
+            mine["best"] = theirs["best"]
+    return out
 
 def _course_rows(data: dict) -> list[dict]:
     from dxkit.check import courses, registry
+    from dxkit.selfassess import summary
 
     items = registry()
+    data = {**data, "items": _resolved(data["items"])}
     rows = []
     for course in courses():
         ids = [i for i in items if i.startswith(course.id + "/")]
@@ -187,6 +225,7 @@ def _course_rows(data: dict) -> list[dict]:
             "練習問題 全体": len(ids),
             "演習 合格": sum(p in parts for p in course.exercise_parts),
             "演習 全体": len(course.exercise_parts),
+            "自己評価": summary(data, course.id),
             "最終学習日": max(stamps)[:10] if stamps else "",
         })
     return rows
@@ -203,6 +242,7 @@ def progress_table(data: dict | None = None):
 def _detail_rows(data: dict) -> list[dict]:
     from dxkit.check import courses, registry
 
+    data = {**data, "items": _resolved(data["items"])}
     rows = []
     for item_id, item in sorted(registry().items()):
         rows.append(_item_row(item_id, item.title, data["items"].get(item_id)))
@@ -257,18 +297,20 @@ class ProgressView:
         for r in self.rows:
             lines.append(f"  {r['講座']} {r['講座名']}")
             lines.append(f"     練習問題 {r['練習問題 正解']} / {r['練習問題 全体']} 問正解　"
-                         f"演習 {r['演習 合格']} / {r['演習 全体']} 問合格　最終学習日 {r['最終学習日'] or '—'}")
+                         f"演習 {r['演習 合格']} / {r['演習 全体']} 問合格　自己評価 {r['自己評価']}　"
+                         f"最終学習日 {r['最終学習日'] or '—'}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         from html import escape
 
         head = "".join(f"<th style='text-align:left;padding:2px 8px'>{h}</th>"
-                       for h in ("講座", "講座名", "練習問題", "演習", "最終学習日"))
+                       for h in ("講座", "講座名", "練習問題", "演習", "自己評価（4 段階）", "最終学習日"))
         body = "".join(
             f"<tr><td style='padding:2px 8px'>{escape(r['講座'])}</td><td style='padding:2px 8px'>{escape(r['講座名'])}</td>"
             f"<td style='padding:2px 8px'>{_bar(r['練習問題 正解'], r['練習問題 全体'])}</td>"
             f"<td style='padding:2px 8px'>{_bar(r['演習 合格'], r['演習 全体'])}</td>"
+            f"<td style='padding:2px 8px'>{escape(r['自己評価'])}</td>"
             f"<td style='padding:2px 8px'>{escape(r['最終学習日'] or '—')}</td></tr>" for r in self.rows)
         return (f"<div style='font-family:sans-serif'><strong>学習の進み具合</strong>"
                 f"<table style='border-collapse:collapse'><tr>{head}</tr>{body}</table></div>")
@@ -362,15 +404,16 @@ def _summary_sheet(ws, course_rows, name, affiliation, exported_on: date) -> Non
     ws["B5"].number_format = 'yyyy"年"m"月"d"日"'
     ws["A6"] = "この記録は、dxkit の自己チェックの結果を学習者の PC の中に保存したものです。"
     _header(ws, 8, ["講座", "講座名", "練習問題（正解）", "練習問題（全体）", "達成率", "演習（合格）", "演習（全体）",
-                    "最終学習日"])
+                    "最終学習日", "自己評価（4 段階の平均）"])
     keys = ["練習問題 正解", "練習問題 全体", "演習 合格", "演習 全体"]
     total_row = {"講座": "合計", "講座名": "", **{k: sum(r[k] for r in course_rows) for k in keys},
-                 "最終学習日": max((r["最終学習日"] for r in course_rows), default="")}
+                 "最終学習日": max((r["最終学習日"] for r in course_rows), default=""), "自己評価": ""}
     for i, r in enumerate([*course_rows, total_row], start=9):
         total = r["練習問題 全体"] + r["演習 全体"]
         rate = (r["練習問題 正解"] + r["演習 合格"]) / total if total else 0
         last = date.fromisoformat(r["最終学習日"]) if r["最終学習日"] else None
-        values = [r["講座"], r["講座名"], r["練習問題 正解"], r["練習問題 全体"], rate, r["演習 合格"], r["演習 全体"], last]
+        values = [r["講座"], r["講座名"], r["練習問題 正解"], r["練習問題 全体"], rate, r["演習 合格"], r["演習 全体"], last,
+                  r["自己評価"]]
         for col, value in enumerate(values, start=1):
             ws.cell(row=i, column=col, value=value).font = Font(bold=r is total_row)
         ws.cell(row=i, column=5).number_format = "0%"

@@ -110,7 +110,7 @@ def test_progress_table(course):
     assert list(table.columns) == progress.TABLE_COLUMNS
     row = table.iloc[0].to_dict()
     assert row == {"講座": "98", "講座名": "テスト講座", "練習問題 正解": 1, "練習問題 全体": 3,
-                   "演習 合格": 1, "演習 全体": 2, "最終学習日": "2025-04-02"}
+                   "演習 合格": 1, "演習 全体": 2, "自己評価": "前 — → 後 —", "最終学習日": "2025-04-02"}
 
 
 def test_progress_details_include_untouched_and_unknown(course):
@@ -188,3 +188,71 @@ def test_two_notebooks_recording_at_once_lose_nothing(home):
         pool.map(_record_many, [(str(home), w, 40) for w in range(4)])
     items = progress.load()["items"]
     assert len([k for k in items if "/concurrent/" in k]) == 160
+
+
+# ---------------------------------------------------------------- self-assessment and renamed items
+
+def test_self_assessment_before_and_after_show_in_table_and_export(course, tmp_path):
+    from dxkit.selfassess import SelfAssessment
+
+    SelfAssessment("01", "before").answer([1, 2, 1, 2, 1])
+    SelfAssessment("01", "after").answer([3, 4, 3, 3, 4])
+    data = progress.load()
+    assert data["assessments"]["01"]["before"]["levels"] == [1, 2, 1, 2, 1]
+    chk.register_course(chk.Course(id="01", slug="01_bpr", title="BPR"))
+    table = progress.progress_table().set_index("講座")
+    assert table.loc["01", "自己評価"] == "前 1.4 → 後 3.4"
+    assert "前 1.4 → 後 3.4" in repr(progress.show_progress())
+    wb = openpyxl.load_workbook(progress.export_progress(tmp_path / "r.xlsx", exported_on=date(2025, 4, 3)))
+    assert "前 1.4 → 後 3.4" in [c.value for row in wb["概要"].iter_rows() for c in row]
+    assert progress.load()["assessments"]["01"]["after"]["levels"] == [3, 4, 3, 3, 4]   # the file stays valid
+
+
+@pytest.mark.parametrize("levels, message", [([1, 2, 3], "5 項目"), ([1, 2, 3, 4, 5], "1〜4"), ([1, 2, "3", 4, 1], "1〜4")])
+def test_self_assessment_rejects_bad_answers_in_japanese(levels, message):
+    from dxkit.selfassess import SelfAssessment
+
+    with pytest.raises(DxkitError, match=message):
+        SelfAssessment("02", "after").answer(levels)
+    with pytest.raises(DxkitError, match="before か after"):
+        SelfAssessment("02", "later")
+
+
+def test_self_assessment_widget_records_only_when_every_item_is_answered(home):
+    from dxkit.selfassess import SelfAssessment
+
+    box = SelfAssessment("04", "before").widget()
+    choosers = [row.children[1] for row in box.children[1:6]]
+    save, status = box.children[6], box.children[7]
+    for c in choosers[:4]:
+        c.value = 2
+    save.click()
+    assert "未回答" in status.value and "assessments" not in progress.load()
+    choosers[4].value = 3
+    save.click()
+    assert "記録しました" in status.value
+    assert progress.load()["assessments"]["04"]["before"]["levels"] == [2, 2, 2, 2, 3]
+
+
+def test_every_course_has_five_can_do_statements_with_a_dss_l_category():
+    from dxkit.items.can_do import CAN_DO
+
+    assert sorted(CAN_DO) == sorted(c.id for c in chk.courses())
+    for course_id, rows in CAN_DO.items():
+        assert len(rows) == 5, course_id
+        assert {cat for _, cat in rows} <= {"Why", "What", "How", "マインド・スタンス"}
+
+
+def test_records_under_a_former_item_id_count_for_the_current_one(course, monkeypatch):
+    from dxkit.items import aliases
+
+    monkeypatch.setattr(aliases, "ALIASES", {"98/00/old_a": "98/01/a", "98/00/old_b": "98/01/b"})
+    progress.record_attempt("98/00/old_a", "correct", now=T1)          # answered before the lesson moved
+    progress.record_attempt("98/00/old_b", "incorrect", now=T1)
+    progress.record_attempt("98/01/b", "correct", now=T2)              # and again after
+    row = progress.progress_table().iloc[0]
+    assert row["練習問題 正解"] == 2
+    details = progress.progress_details().set_index("ID")
+    assert details.loc["98/01/a", "結果"] == "正解"
+    assert details.loc["98/01/b", "回数"] == 2 and details.loc["98/01/b", "最初の日時"] == T1.isoformat()
+    assert "98/00/old_a" not in details.index                           # not listed as retired material
