@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dxkit.check import Course, Item, register, register_course
+from dxkit.check import Course, Item, function_checker, register, register_course
 
 register_course(Course(
     id="04",
@@ -219,22 +219,37 @@ register(Item(
 
 # --- lesson 04: personal information and generative AI ----------------------------------------
 
+def _check_digit_checker():
+    """Try the learner's function on bases whose remainder is 0, 1 and others (r <= 1 gives 0)."""
+    cases = function_checker("00000314159", "00000000006", "00000271843", "00000000000", "00000271828",
+                             "12345678901", "00000000001")
+
+    def checker(answer, expected):
+        if isinstance(answer, int) and not isinstance(answer, bool):
+            return ["関数 check_digit そのものを渡してください（例: check(\"04/04/check_digit\", check_digit)）。"
+                    "1 つの番号の答えだけでは、余りが 0 や 1 のときの扱いを確かめられません。"]
+        return cases(answer, expected)
+    return checker
+
+
 register(Item(
     id="04/04/check_digit",
-    title="個人番号の検査用数字を自分で計算する",
-    var="cd",
-    setup='base = "00000314159"',
+    title="個人番号の検査用数字を計算する関数",
+    var="check_digit",
     solution="""
-        total = 0
-        for n in range(1, 12):
-            p = int(base[11 - n])
-            q = n + 1 if n <= 6 else n - 5
-            total += p * q
-        r = total % 11
-        cd = 0 if r <= 1 else 11 - r
+        def check_digit(base):
+            total = 0
+            for n in range(1, 12):
+                p = int(base[11 - n])
+                q = n + 1 if n <= 6 else n - 5
+                total += p * q
+            r = total % 11
+            return 0 if r <= 1 else 11 - r
     """,
     hints=["n 桁目は「右から数えて」n 番目なので `base[11 - n]` です。",
-           "重みは n が 1〜6 なら n+1、7〜11 なら n−5。余りが 1 以下なら 0、それ以外は 11 − 余り です。"],
+           "重みは n が 1〜6 なら n+1、7〜11 なら n−5。余りが 1 以下（0 か 1）なら 0、それ以外は 11 − 余り です。",
+           "余りが 1 になる例: \"00000000006\" の検査用数字は 0 です。"],
+    checker=_check_digit_checker(),
 ))
 
 register(Item(

@@ -1,0 +1,219 @@
+"""Every graded question rejects the plausible wrong answers catalogued in tests/wrong_answers/.
+
+One kernel per exercise. The source notebook is executed once, top to bottom. At each catalogued
+question, after the model answer and the question's test cells have run:
+
+1. for each wrong answer: re-run the question's ``rerun`` cells, run the answer cell with the wrong
+   code in place of the solution region (what a learner edits in the release), then run the
+   question's test cells exactly as ``nbgrader autograde`` runs them — the source cell, hidden tests
+   included — and require that at least one of them raises;
+2. re-run the ``rerun`` cells and the model answer, and require that all the test cells pass again;
+
+then the notebook continues. The catalogue format is described in tests/wrong_answers/README.md.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUE = ROOT / "tests" / "wrong_answers"
+FIXTURES = ROOT / "tests" / "fixtures" / "wrong_answers"
+# Exercises whose catalogue must exist now; 00 and 05 join when their catalogues are written.
+REQUIRED = ("01_bpr", "02_pdca_kpi", "03_rpa", "04_security")
+MIN_WRONG = 3
+REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*$", re.S | re.M)
+
+
+def meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_autograded_answer(cell) -> bool:
+    return cell.cell_type == "code" and bool(meta(cell).get("solution"))
+
+
+def is_test(cell) -> bool:
+    return cell.cell_type == "code" and bool(meta(cell).get("grade")) and not meta(cell).get("solution")
+
+
+def question_tests(nb, index: int) -> list[int]:
+    """The graded test cells that belong to the answer cell at ``index`` (up to the next answer cell)."""
+    tests = []
+    for j in range(index + 1, len(nb.cells)):
+        if meta(nb.cells[j]).get("solution"):
+            break
+        if is_test(nb.cells[j]):
+            tests.append(j)
+    return tests
+
+
+def autograded_questions(nb) -> dict[str, int]:
+    """grade_id -> index of every code answer cell followed by at least one graded test cell."""
+    return {meta(c)["grade_id"]: i for i, c in enumerate(nb.cells)
+            if is_autograded_answer(c) and question_tests(nb, i)}
+
+
+def replace_solution(source: str, code: str) -> str:
+    """The answer cell as a learner would have it: ``code`` in place of the solution region."""
+    match = REGION.search(source)
+    assert match, "the answer cell has no ### BEGIN SOLUTION / ### END SOLUTION region"
+    indent = match.group(1)
+    body = textwrap.indent(textwrap.dedent(code).strip("\n"), indent) + "\n"
+    return source[:match.start()] + body + source[match.end() + 1:]
+
+
+def find_cell(nb, ref: str) -> int:
+    for i, c in enumerate(nb.cells):
+        if meta(c).get("grade_id") == ref or c.get("id") == ref:
+            return i
+    raise KeyError(f"no cell with grade_id or id {ref!r}")
+
+
+def load_catalogue(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(data, dict) and "notebook" in data and "questions" in data, f"{path.name}: bad format"
+    return data
+
+
+@dataclass
+class Outcome:
+    checked: int = 0                       # wrong answers tried
+    problems: list[str] = field(default_factory=list)
+
+
+def run_catalogue(notebook: Path, questions: dict, timeout: int = 120) -> Outcome:
+    """Execute ``notebook`` once and try every catalogued wrong answer at its question (see module doc)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(notebook, as_version=4)
+    answers = autograded_questions(nb)
+    unknown = set(questions) - set(answers)
+    assert not unknown, f"catalogue names questions the notebook does not grade: {sorted(unknown)}"
+    scratch = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+    workdir = tempfile.mkdtemp(prefix="dxkit-wrong-")
+    client = NotebookClient(scratch, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": workdir}})
+    outcome = Outcome()
+
+    def run(source: str) -> str | None:
+        """Run one cell; the error's last line, or None when it ran cleanly."""
+        cell = nbformat.v4.new_code_cell(source)
+        scratch.cells[0] = cell
+        try:
+            client.execute_cell(cell, 0)
+        except CellExecutionError as exc:
+            return (str(exc).strip().splitlines() or ["error"])[-1][:200]
+        return None
+
+    def failing_tests(tests: list[int]) -> list[str]:
+        return [err for j in tests if (err := run(nb.cells[j].source)) is not None]
+
+    with client.setup_kernel():
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if is_test(cell) and any(i in question_tests(nb, a) for a in answers.values()):
+                continue                                      # run together with its answer below
+            err = run(cell.source)
+            qid = meta(cell).get("grade_id")
+            if qid not in answers:
+                assert err is None, f"{notebook.name}: cell {i} failed: {err}"
+                continue
+            tests = question_tests(nb, i)
+            assert err is None, f"{notebook.name} {qid}: the model answer raised: {err}"
+            errs = failing_tests(tests)
+            assert not errs, f"{notebook.name} {qid}: the model answer fails its tests: {errs}"
+            entry = questions.get(qid) or {}
+            rerun = [nb.cells[find_cell(nb, ref)].source for ref in entry.get("rerun", [])]
+            for k, wrong in enumerate(entry.get("wrong", []), 1):
+                outcome.checked += 1
+                label = f"{qid} #{k} ({wrong['reason']})"
+                for src in rerun:
+                    assert run(src) is None, f"{label}: a rerun cell failed"
+                err = run(replace_solution(cell.source, wrong["code"]))
+                if err is not None:
+                    outcome.problems.append(f"{label}: the wrong answer itself raised ({err}); "
+                                            "catalogue answers must run, so that only the tests judge them")
+                elif not failing_tests(tests):
+                    outcome.problems.append(f"{label}: ACCEPTED by the tests")
+            if entry.get("wrong"):
+                for src in rerun:
+                    assert run(src) is None, f"{qid}: a rerun cell failed while restoring"
+                err = run(cell.source)
+                errs = failing_tests(tests)
+                assert err is None and not errs, f"{qid}: the model answer no longer passes after restoring: {err} {errs}"
+    return outcome
+
+
+def catalogues() -> list[Path]:
+    """Exercise catalogues (<exercise>.yml); practice items live in items_<module>.yml."""
+    return sorted(p for p in CATALOGUE.glob("*.yml") if not p.name.startswith("items_"))
+
+
+def test_required_exercises_have_a_catalogue():
+    have = {p.stem for p in catalogues()}
+    assert set(REQUIRED) <= have, f"missing catalogues: {sorted(set(REQUIRED) - have)}"
+
+
+@pytest.mark.parametrize("path", catalogues(), ids=lambda p: p.stem)
+def test_catalogue_covers_every_autograded_question(path):
+    data = load_catalogue(path)
+    nb = nbformat.read(ROOT / data["notebook"], as_version=4)
+    for qid in autograded_questions(nb):
+        wrong = (data["questions"].get(qid) or {}).get("wrong", [])
+        assert len(wrong) >= MIN_WRONG, f"{path.name} {qid}: {len(wrong)} wrong answers (need {MIN_WRONG})"
+        for w in wrong:
+            assert str(w.get("reason", "")).strip() and str(w.get("code", "")).strip(), f"{path.name} {qid}: {w}"
+
+
+@pytest.mark.parametrize("path", catalogues(), ids=lambda p: p.stem)
+def test_every_wrong_answer_is_rejected_and_the_model_answer_passes(path):
+    data = load_catalogue(path)
+    outcome = run_catalogue(ROOT / data["notebook"], data["questions"])
+    assert outcome.checked >= MIN_WRONG
+    assert not outcome.problems, "\n".join(outcome.problems)
+
+
+def item_catalogues() -> list[Path]:
+    return sorted(CATALOGUE.glob("items_*.yml"))
+
+
+@pytest.mark.parametrize("path", item_catalogues(), ids=lambda p: p.stem)
+def test_every_wrong_practice_answer_is_rejected(path):
+    """Practice items: each wrong answer, run after the item's setup, is ❌ under dxkit.check (never ✅)."""
+    from dxkit import check as chk
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data.get("items"), f"{path.name}: no items"
+    accepted = []
+    for item_id, entry in data["items"].items():
+        item = chk.get_item(item_id)
+        assert entry.get("wrong"), f"{path.name} {item_id}: no wrong answers"
+        for wrong in entry["wrong"]:
+            namespace = {"__name__": "__dxkit_wrong_answer__"}
+            exec(item.setup, namespace)
+            exec(textwrap.dedent(wrong["code"]), namespace)
+            result = chk.check(item_id, namespace[item.var])
+            if result.status != "incorrect":
+                accepted.append(f"{item_id} ({wrong['reason']}): {result.status}")
+    assert not accepted, "\n".join(accepted)
+
+
+def test_a_weak_test_is_caught():
+    """The fixture's question has a test that only checks the type: its wrong answers must be reported."""
+    data = load_catalogue(FIXTURES / "weak.yml")
+    outcome = run_catalogue(ROOT / data["notebook"], data["questions"])
+    assert outcome.checked == 3
+    accepted = [p for p in outcome.problems if "ACCEPTED" in p]
+    assert len(accepted) == 2, outcome.problems             # the third is caught by the visible test
+    assert any("count instead of rate" in p for p in accepted)
