@@ -31,7 +31,9 @@ CITATION = re.compile(r"〔([^〔〕「」]+)「([^〔〕」]+)」(\d{4})年(\d{
 _BRACKETED = re.compile(r"〔[^〔〕]*「[^〔〕]*〕")
 PLACEHOLDER = "〔発行者「文書名」YYYY年M月〕"   # how the form is written in docs; not itself a citation
 _FIGURE = re.compile(r"[0-9０-９][0-9０-９,，.．]*\s*[万億千]?\s*(?:時間|分|%|％|件|人|円|団体)")
-_SENTENCE_END = re.compile(r"(?<=[。！？])|\n")
+# a sentence ends at 。！？, a blank line, or a new markdown block (list item, quote, table row, heading);
+# a plain line break inside a paragraph does not end it.
+_SENTENCE_END = re.compile(r"(?<=[。！？])|\n\s*\n|\n(?=\s*(?:[-*+>|#]|\d+\.\s))")
 _DATE_STAMP = re.compile(r"内容は\s*\d{4}年\d{1,2}月時点")
 FICTIONAL_TOWN = "みどり野市"
 FICTIONAL_TAG = "fictional"
@@ -177,7 +179,7 @@ def cited_paths(root: Path = ROOT) -> list[Path]:
     """出典を書いてよい所: レッスン・演習・講座の README・docs・dxkit の学習者向けメッセージ。"""
     paths = lesson_paths(root) + sorted(root.glob("exercises/*/*.ipynb"))
     paths += sorted(root.glob("courses/*/README.md")) + sorted(root.glob("docs/*.md"))
-    return paths + sorted(root.glob("dxkit/**/*.py"))
+    return paths + sorted(p for p in root.glob("dxkit/**/*.py") if p.name != "sources.py")  # it defines the form
 
 
 def texts(paths: Iterable[Path], root: Path = ROOT) -> Iterator[Text]:
