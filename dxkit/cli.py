@@ -169,5 +169,30 @@ def _progress(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- dxkit sources
+
+def _sources_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stale", action="store_true", help="最終確認日が古い出典を一覧にします（失敗扱いにはしません）。")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="--stale の基準日です（省略すると今日）。")
+    p.add_argument("--months", type=int, default=12, metavar="月数", help="何か月より前を古いとするかです（既定 12）。")
+    p.add_argument("--readmes", action="store_true", help="各講座の README の出典の節を、登録簿から作り直します。")
+    p.add_argument("--registry", metavar="ファイル.yml", help="登録簿のファイルです（省略すると courses/sources.yml）。")
+
+
+@command("sources", help="出典の登録簿を点検します（--stale で確認が古い出典、--readmes で README の出典の節）。",
+         arguments=_sources_arguments)
+def _sources(args: argparse.Namespace) -> int:
+    from dxkit import sources
+
+    registry = sources.load_registry(args.registry)
+    if args.readmes:
+        for course in sorted(sources.ROOT.glob("courses/[0-9][0-9]_*")):
+            if sources.update_readme(registry, course):
+                print(f"更新しました: {course / 'README.md'}")
+    if args.stale or not args.readmes:
+        print(sources.stale_report(registry, args.as_of or date.today(), args.months))
+    return 0
+
+
 if __name__ == "__main__":
     sys.exit(main())
