@@ -9,9 +9,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -23,8 +21,10 @@ __all__ = ["repo_root", "config_path", "source_dir", "list_assignments", "load_c
 
 def repo_root() -> Path:
     """dxkit のリポジトリ（``grading/`` と ``exercises/`` のあるフォルダ）を返します。"""
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "grading" / "nbgrader_config.py").is_file():
+    from dxkit.cohort.course import checkout
+
+    root = checkout()
+    if root is None:
         raise DxkitError("教材のリポジトリ（grading/nbgrader_config.py のあるフォルダ）が見つかりません。"
                          "この操作は、dxkit のリポジトリを取り出したフォルダで実行してください。")
     return root
@@ -48,30 +48,18 @@ def list_assignments(source: Path | None = None) -> list[str]:
     return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def _ensure_bin_on_path() -> None:
-    # nbgrader runs `alembic` from its own environment for the gradebook.
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
-
-
 def load_config(course_root: Path | str | None = None, *, exchange_root: Path | str | None = None,
                 source: Path | str | None = None, log_level: str = "WARN"):
-    """リポジトリの nbgrader 設定を読み込み、コースの置き場などを差し替えた traitlets の Config を返します。
+    """講座の nbgrader 設定（``dxkit.cohort.course.load_config`` と同じ読み方）を、差し替えつきで返します。
 
     - ``course_root``: release/・submitted/・gradebook.db などを置くフォルダ（省略すると ``grading/``）。
-    - ``exchange_root``: 配布・回収の受け渡しフォルダ（省略すると ``course_root/exchange``）。
-    - ``source``: 演習の原本のフォルダ（省略するとリポジトリの ``exercises/``）。
+    - ``exchange_root``: 配布・回収の受け渡しフォルダ（省略すると設定の値、講座が別の場所なら ``course_root/exchange``）。
+    - ``source``: 演習の原本のフォルダ（省略すると設定の値）。
     """
-    from traitlets.config.loader import PyFileConfigLoader
+    from dxkit.cohort.course import load_config as course_config
 
-    path = config_path()
-    config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
-    if course_root is not None:
-        root = Path(course_root).resolve()
-        config.CourseDirectory.root = str(root)
-        config.Exchange.root = str(Path(exchange_root).resolve() if exchange_root else root / "exchange")
-    elif exchange_root is not None:
+    config = course_config(course_root or repo_root() / "grading")
+    if exchange_root is not None:
         config.Exchange.root = str(Path(exchange_root).resolve())
     if source is not None:
         config.CourseDirectory.source_directory = str(Path(source).resolve())
@@ -84,10 +72,13 @@ def make_api(course_root: Path | str | None = None, **kwargs):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
+    from dxkit.cohort.course import _ensure_bin_on_path
+
     _ensure_bin_on_path()
     config = load_config(course_root, **kwargs)
-    if course_root is not None:
-        Path(config.Exchange.root).mkdir(parents=True, exist_ok=True)
+    exchange = Path(config.Exchange.get("root") or "/nonexistent")
+    if course_root is not None and Path(course_root).resolve() in exchange.parents:
+        exchange.mkdir(parents=True, exist_ok=True)
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 

@@ -1,15 +1,18 @@
-"""dxkit cohort: the sandbox (bubblewrap + prlimit) and score parity with plain `nbgrader autograde`."""
+"""dxkit cohort: the sandbox (a bubblewrap box per submission + rlimits) and score parity with plain nbgrader."""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import copy
+import multiprocessing
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from dxkit.cohort import autograde, notebooks as nbs, sandbox
+from dxkit.cohort import autograde, notebooks as nbs, sandbox, worker
 from dxkit.cohort.course import Course
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,13 +25,18 @@ if not _ok:
 needs_bwrap = pytest.mark.skipif(not _ok, reason=f"bubblewrap unavailable: {_why} (setup: {sandbox.SETUP_LINE})")
 
 
-def _run(cells: list[str], tmp_path, limits=None, timeout=10) -> nbformat.NotebookNode:
+def _job(cells: list[str], limits=None, timeout=10) -> dict:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    job = {"nb": nbformat.writes(nb), "files": {"data.csv": b"a,b\n1,2\n"}, "isolate": True, "timeout": timeout,
-           "config": {}, "limits": limits or {}}
-    result = autograde.execute_job(job)
+    return {"nb": nbformat.writes(nb), "files": {"data.csv": b"a,b\n1,2\n"}, "isolate": True, "timeout": timeout,
+            "config": {}, "limits": limits or {}}
+
+
+def _run(cells: list[str], tmp_path=None, limits=None, timeout=10, notes=None) -> nbformat.NotebookNode:
+    result = worker.execute_job(_job(cells, limits, timeout))
     assert result["error"] is None, result["error"]
+    if notes is not None:
+        notes += result["notes"]
     return nbformat.reads(result["nb"], as_version=4)
 
 
@@ -49,58 +57,83 @@ def test_student_code_sees_only_its_own_folder(tmp_path):
         f"open({str(secret)!r}).read()",
         f"import sqlite3; sqlite3.connect('file:{gradebook}?mode=ro', uri=True).execute('select 1').fetchall()",
         "import socket; socket.create_connection(('1.1.1.1', 53), timeout=3)",
-        "open('/work/main/.venv/pyvenv.cfg' if os.path.exists('/work/main/.venv/pyvenv.cfg') else __file__, 'a')",
+        "import sys; open(sys.prefix + '/pyvenv.cfg' if os.path.exists(sys.prefix + '/pyvenv.cfg') "
+        "else os.__file__, 'a')",
         "import dxkit.data; print(dxkit.data.load_dataset('applications').shape[1] > 0)",
     ], tmp_path)
     out = [_text(c) for c in nb.cells]
-    assert out[0].startswith("65534 ['data.csv']")
+    assert out[0].startswith("65534 ['data.csv']"), out[0]
     assert "1,2" in out[1]
     assert "FileNotFoundError" in out[2]          # the source notebooks do not exist in the box
     assert "FileNotFoundError" in out[3]          # nor other learners' files
     assert "OperationalError" in out[4]           # nor the gradebook
     assert "OSError" in out[5] or "unreachable" in out[5].lower()
-    assert "Error" in out[6]                      # the Python installation is read-only
+    assert out[6].startswith(("PermissionError", "OSError")), out[6]   # the installation cannot be written
     assert "True" in out[7]                       # what the notebook needs is there
 
 
-@needs_bwrap
-def test_fork_bomb_hits_the_process_limit(tmp_path):
-    nb = _run([
-        "import os, time\nn = 0\ntry:\n    for i in range(100000):\n        if os.fork() == 0:\n"
-        "            time.sleep(3)\n            os._exit(0)\n        n += 1\nexcept OSError as e:\n"
-        "    print('stopped', n, type(e).__name__)",
-        "print('kernel alive')",
-    ], tmp_path, limits={"processes": 64})
-    out = [_text(c) for c in nb.cells]
-    assert "stopped" in out[0] and "BlockingIOError" in out[0]
-    assert int(out[0].split()[1]) < 64
-    assert "kernel alive" in out[1]
+FORK_STORM = ("import os, time\nn = 0\nfor i in range(100000):\n    if os.fork() == 0:\n"
+              "        time.sleep(4)\n        os._exit(0)\n    n += 1")
+HONEST_FORKS = ("import os, time\npids = []\nfor i in range(40):\n    pid = os.fork()\n    if pid == 0:\n"
+                "        time.sleep(2)\n        os._exit(0)\n    pids.append(pid)\n"
+                "print('forked', len(pids)); [os.waitpid(p, 0) for p in pids]")
 
 
 @needs_bwrap
-def test_memory_hog_gets_memory_error(tmp_path):
-    nb = _run(["x = bytearray(8 * 2**30)", "blocks = []\nwhile True:\n    blocks.append(bytearray(2**28))",
-               "del blocks; print('kernel alive')"], tmp_path, limits={"memory_bytes": 2 * 2**30})
-    out = [_text(c) for c in nb.cells]
-    assert "MemoryError" in out[0] and "MemoryError" in out[1]
+def test_process_limit_counts_per_submission():
+    """A fork storm in one box does not take the process budget of another running at the same time."""
+    jobs = [_job([FORK_STORM, "print('stopped', n)", "import time; time.sleep(2); print('kernel alive')"]),
+            _job(["import time; time.sleep(1.5)", HONEST_FORKS, "print('kernel alive')"])]
+    with cf.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        storm, honest = [r for r in pool.map(worker.execute_job, jobs)]
+    assert storm["error"] is None and honest["error"] is None, (storm["error"], honest["error"])
+    out = [_text(c) for c in nbformat.reads(storm["nb"], as_version=4).cells]
+    assert "BlockingIOError" in out[0], out[0]
+    assert 0 < int(out[1].split()[1]) < 64, out[1]
+    assert "kernel alive" in out[2]
+    assert any("プロセス数の上限" in n for n in storm["notes"]), storm["notes"]
+    out = [_text(c) for c in nbformat.reads(honest["nb"], as_version=4).cells]
+    assert "forked 40" in out[1], out[1]
     assert "kernel alive" in out[2]
 
 
 @needs_bwrap
-def test_cpu_time_limit_stops_a_busy_kernel():
-    """An endless loop that the cell timeout would allow is stopped by the CPU-time limit: 要確認, in Japanese."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("while True:\n    pass")])
-    nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    job = {"nb": nbformat.writes(nb), "files": {}, "isolate": True, "timeout": 60, "config": {},
-           "limits": {"cpu_seconds": 2}}
-    result = autograde.execute_job(job)
-    assert result["error"] and "CPU 時間" in result["error"]
-    assert result["seconds"] < 30
+def test_memory_tmp_and_output_limits_are_noted():
+    notes: list[str] = []
+    nb = _run(["x = bytearray(3 * 2**30)",
+               "open('/tmp/fill', 'wb').write(b'x' * 300 * 2**20)",
+               "open('big', 'wb').write(b'x' * 200 * 2**20)",
+               "print('y' * (3 * 2**20))",
+               "import os; os.remove('/tmp/fill'); print('kernel alive')"], timeout=30, notes=notes)
+    out = [_text(c) for c in nb.cells]
+    assert "MemoryError" in out[0]
+    assert "No space left on device" in out[1] and "No space left on device" in out[2]
+    assert len(out[3]) <= 2**20 + 500 and "出力が上限" in out[3]
+    assert "kernel alive" in out[4]
+    text = " ".join(notes)
+    for words in ("メモリの上限", "ディスクの上限", "出力の上限"):
+        assert words in text, notes
 
 
-def test_unsandboxed_fallback_warns_loudly():
-    with pytest.warns(UserWarning, match="隔離せずに実行"):
-        sandbox.warn_unsandboxed("テストです。")
+@needs_bwrap
+def test_cpu_time_limit_stops_a_busy_cell():
+    """An endless loop that the cell timeout would allow is stopped by the per-cell CPU-time limit."""
+    notes: list[str] = []
+    nb = _run(["while True:\n    pass", "print('kernel alive')"], timeout=60, limits={"cpu_seconds": 2}, notes=notes)
+    out = [_text(c) for c in nb.cells]
+    assert "CPUTimeLimitExceeded" in out[0] and "kernel alive" in out[1]
+    assert any("CPU 時間の上限" in n for n in notes)
+
+
+def test_probe_runs_the_real_launch_command(monkeypatch):
+    """The availability probe starts the box exactly as grading does: a box that cannot run Python fails it."""
+    sandbox.bwrap_status.cache_clear()
+    monkeypatch.setattr(sandbox, "readonly_paths", lambda: [])
+    try:
+        ok, why = sandbox.bwrap_status()
+    finally:
+        sandbox.bwrap_status.cache_clear()
+    assert not ok and "bubblewrap" in why
 
 
 def test_scores_match_plain_nbgrader(tmp_path):

@@ -22,21 +22,13 @@ c.ClearSolutions.text_stub = "ここに解答を書いてください。(YOUR AN
 c.ExecutePreprocessor.timeout = 60
 
 # Feedback must not show hidden tests. nbgrader's stock feedback HTML contains the hidden-test code
-# (and a failing hidden test's traceback quotes it, expected values included): remove both.
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, Preprocessor  # noqa: E402
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+# (and a failing hidden test's traceback quotes it, expected values included). dxkit's HideHiddenTests
+# (nbgrader's ClearHiddenTests plus short Japanese reasons instead of tracebacks) is the same preprocessor
+# `dxkit cohort feedback` uses; dxkit is installed in the image.
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
 
+from dxkit.cohort.preprocessors import HideHiddenTests  # noqa: E402
 
-class HideHiddenTestTracebacks(Preprocessor):
-    """In a test cell with hidden tests, keep only the error's type and (Japanese) message."""
-
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source:
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
-        return cell, resources
-
-
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTestTracebacks, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
-c.ClearHiddenTests.enforce_metadata = False
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+c.HideHiddenTests.enforce_metadata = False

@@ -10,7 +10,8 @@ from dxkit.errors import DxkitError
 STEPS = """手順（よく使う順）:
   dxkit cohort roster 名簿.xlsx                 名簿を読み込む
   dxkit cohort release 00_orientation           配布版を作る（学習者ごとの写しも）
-  dxkit cohort collect 00_orientation --from 受信フォルダー
+  dxkit cohort collect 00_orientation --from 受信フォルダー   （--dry-run で変わる内容だけ表示）
+  dxkit cohort choose 00_orientation 学習者ID ファイル   決められなかった提出を講師が決める
   dxkit cohort autograde 00_orientation         並列で自動採点
   dxkit cohort feedback 00_orientation          学習者ごとの HTML
   dxkit cohort export                           成績を Excel / CSV に（自治体別も）
@@ -26,9 +27,10 @@ def _course(args):
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--course", metavar="フォルダー", help="nbgrader の講座フォルダー（省略すると dxkit の grading/）。")
-    p.add_argument("--config", metavar="フォルダー", help="nbgrader_config.py のあるフォルダー（省略すると講座フォルダー、"
-                                                         "そこに無ければ dxkit の grading/）。")
+    p.add_argument("--course", metavar="フォルダー", help="nbgrader の講座フォルダー（省略すると dxkit の grading/、"
+                                                        "dxkit のソースの外では今のフォルダー）。")
+    p.add_argument("--config", metavar="フォルダー", help="nbgrader_config.py のあるフォルダー（省略すると講座フォルダー）。"
+                                                         "/etc/jupyter・~/.jupyter の設定も nbgrader と同じ順で読みます。")
     sub = p.add_subparsers(dest="cohort_command", title="サブコマンド", metavar="<操作>", parser_class=_Parser)
 
     s = sub.add_parser("roster", help="名簿（CSV / Excel）を読み込み、成績簿に登録します。")
@@ -48,6 +50,12 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     s.add_argument("assignment", metavar="課題")
     s.add_argument("--from", dest="inbox", metavar="フォルダー", help="メールの添付などを保存したフォルダー。")
     s.add_argument("--no-exchange", action="store_true", help="nbgrader の exchange を見ません。")
+    s.add_argument("--dry-run", action="store_true", help="何が変わるかを表示するだけで、何も書きません。")
+
+    s = sub.add_parser("choose", help="決められなかった提出（同じ日時・学習者 ID の食い違い）の、採点するファイルを決めます。")
+    s.add_argument("assignment", metavar="課題")
+    s.add_argument("learner", metavar="学習者ID")
+    s.add_argument("file", metavar="ファイル", help="採点するノートブック（collect が表示した原本の写しなど）。")
 
     for name, helptext in (("autograde", "提出を並列に自動採点します。"),
                            ("run", "collect・autograde・feedback・export・report を続けて行います。")):
@@ -57,8 +65,10 @@ def _arguments(p: argparse.ArgumentParser) -> None:
             s.add_argument("--from", dest="inbox", metavar="フォルダー", help="提出フォルダー。")
             s.add_argument("--encoding", default="utf-8-sig", help="CSV の文字コード（utf-8-sig または cp932）。")
         s.add_argument("--workers", type=int, metavar="N", help="同時に実行する数（省略するとコア数）。")
-        s.add_argument("--sandbox", choices=("auto", "require", "off"), default="auto",
-                       help="auto: bubblewrap があれば隔離（既定）、require: 無ければ中止、off: 隔離しない。")
+        s.add_argument("--sandbox", choices=("require",), default="require",
+                       help="require（既定）: 提出ごとに bubblewrap の箱で実行し、箱を作れなければ中止します。")
+        s.add_argument("--unsafe-no-sandbox", action="store_true",
+                       help="隔離せずに採点します（信頼できる提出だけ。すべての出力に警告が載ります）。")
         s.add_argument("--timeout", type=int, metavar="秒", help="1 セルの制限時間（省略すると設定ファイルの値）。")
 
     s = sub.add_parser("feedback", help="学習者ごとのフィードバック（HTML、隠しテストのコードなし）を作ります。")
@@ -82,8 +92,8 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     s.add_argument("assignment", metavar="課題")
     s.add_argument("--out", metavar="ファイル.html")
 
-    s = sub.add_parser("purge", help="終わった受講者グループの個人データを消します。")
-    s.add_argument("--yes", action="store_true", help="確認なしで消します。")
+    s = sub.add_parser("purge", help="終わった受講者グループの個人データを消します（--yes が無ければ一覧だけ）。")
+    s.add_argument("--yes", action="store_true", help="一覧のものを消します。")
 
 
 def _print(obj) -> None:
@@ -93,8 +103,9 @@ def _print(obj) -> None:
 @command("cohort", help="受講者グループの採点（名簿・回収・並列の自動採点・フィードバック・成績の書き出し）を行います。",
          arguments=_arguments, description="nbgrader の講座を使って、受講者グループの採点をまとめて行います。\n\n" + STEPS)
 def run(args: argparse.Namespace) -> int:
-    from dxkit.cohort import autograde, collect, export, feedback, purge, report, roster, written
+    from dxkit.cohort import autograde, collect, export, feedback, purge, report, roster, worker, written
 
+    worker.quiet()
     cmd = args.cohort_command
     if not cmd:
         print(STEPS)
@@ -118,21 +129,25 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(notes))
         return 0
     if cmd in ("collect", "run"):
-        rep = collect.collect(course, args.assignment, args.inbox, exchange=not getattr(args, "no_exchange", False))
+        rep = collect.collect(course, args.assignment, args.inbox, exchange=not getattr(args, "no_exchange", False),
+                              dry_run=getattr(args, "dry_run", False))
         _print(rep)
         if cmd == "collect":
             return 0
+    if cmd == "choose":
+        print(collect.choose(course, args.assignment, args.learner, args.file))
+        return 0
     if cmd in ("autograde", "run"):
-        rep = autograde.autograde(course, args.assignment, workers=args.workers, sandbox=args.sandbox,
-                                  timeout=args.timeout)
+        rep = autograde.autograde(course, args.assignment, workers=args.workers, timeout=args.timeout,
+                                  sandbox="none" if args.unsafe_no_sandbox else args.sandbox)
         _print(rep)
         if cmd == "autograde":
             return 0
     if cmd in ("feedback", "run"):
-        made = feedback.generate_feedback(course, args.assignment)
-        print(f"フィードバックを {len(made)} 人分作りました（{course.cohort_dir / 'feedback' / args.assignment}）。")
+        rep = feedback.generate_feedback(course, args.assignment)
+        _print(rep)
         if cmd == "feedback":
-            return 0
+            return 1 if rep.failed else 0
     if cmd in ("export", "run"):
         names = getattr(args, "assignments", None) or ([args.assignment] if cmd == "run" else None)
         rep = export.export_grades(course, names, getattr(args, "out", None) if cmd == "export" else None,
@@ -152,7 +167,8 @@ def run(args: argparse.Namespace) -> int:
         _print(rep)
         return 0 if not rep.problems else 1
     if cmd == "purge":
-        done = purge.purge(course, yes=args.yes)
-        print("消しました:\n  " + "\n  ".join(done))
+        planned, done = purge.purge(course, yes=args.yes)
+        head = "消しました:" if done else "次のものを消します（消すときは --yes を付けてもう一度実行してください）:"
+        print(head + "\n  " + "\n  ".join(planned))
         return 0
     raise DxkitError(f"分からない操作です: {cmd}")

@@ -43,27 +43,42 @@ class Candidate:
     text: str                  # normalized name parts used for matching
     user: str | None = None    # the submitter recorded by nbgrader's exchange
 
+    @property
+    def sha(self) -> str:
+        return hashlib.sha1(self.data).hexdigest()
+
 
 @dataclass
 class CollectReport:
     assignment: str
-    matched: dict[str, str] = field(default_factory=dict)          # learner -> file used
+    dry_run: bool = False
+    matched: dict[str, str] = field(default_factory=dict)          # learner -> file graded
     how: dict[str, str] = field(default_factory=dict)              # learner -> how it was matched
     earlier: dict[str, list[str]] = field(default_factory=dict)    # learner -> older files kept
+    changed: list[str] = field(default_factory=list)               # learners whose graded file changes now
     unmatched: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     problems: dict[str, str] = field(default_factory=dict)         # learner -> why it cannot be graded
+    conflicts: dict[str, list[str]] = field(default_factory=dict)  # learner -> files graded as neither, why
     missing: list[str] = field(default_factory=list)               # roster members without a submission
 
     def lines(self) -> list[str]:
+        head = "（試しに見ただけで、何も変更していません: --dry-run）" if self.dry_run else ""
         out = [f"課題 {self.assignment}: {len(self.matched)} 人の提出を受け付けました。"
-               f"対応づけできなかったファイル {len(self.unmatched)} 件、未提出 {len(self.missing)} 人。"]
+               f"対応づけできなかったファイル {len(self.unmatched)} 件、未提出 {len(self.missing)} 人。{head}"]
         for learner in sorted(self.matched):
             line = f"  {learner}: {self.matched[learner]}（{self.how[learner]}）"
+            if learner in self.changed:
+                line += " ← 採点するファイルが変わります" if self.dry_run else " ← 新しく採点します"
             if self.earlier.get(learner):
                 line += f" ※再提出: 以前の {len(self.earlier[learner])} 件は保存して、最新のものを採点します"
             out.append(line)
         for learner, problem in sorted(self.problems.items()):
             out.append(f"  要確認 {learner}: {problem}")
+        if self.conflicts:
+            out.append("どちらとも決められない提出（採点していません。確かめて "
+                       f"`dxkit cohort choose {self.assignment} 学習者ID ファイル` で決めてください）:")
+            for learner, items in sorted(self.conflicts.items()):
+                out += [f"  {learner}: {item}" for item in items]
         if self.unmatched:
             out.append("対応づけできなかったファイル（名簿の誰の提出か分かりません）:")
             out += [f"  {name}: {reason}" for name, reason in self.unmatched]
@@ -154,13 +169,15 @@ def _timestamp(mtime: float) -> str:
     return datetime.fromtimestamp(mtime, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
 
 
-def _keep_original(course, assignment: str, cand: Candidate) -> str:
-    folder = course.cohort_dir / "originals" / assignment
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha1(cand.data).hexdigest()[:12]
+def _original_path(course, assignment: str, cand: Candidate) -> Path:
     safe = re.sub(r"[\\/:*?\"<>|!]+", "_", cand.label)[-120:]
-    target = folder / f"{digest}_{safe}"
-    if not target.exists():
+    return course.cohort_dir / "originals" / assignment / f"{cand.sha[:12]}_{safe}"
+
+
+def _keep_original(course, assignment: str, cand: Candidate, dry_run: bool = False) -> str:
+    target = _original_path(course, assignment, cand)
+    if not dry_run and not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(cand.data)
     return str(target.relative_to(course.root))
 
@@ -169,38 +186,80 @@ def _exchange_candidate(label: str, data: bytes, mtime: float, user: str) -> Can
     return Candidate(label, data, mtime, _norm(user), user=user)
 
 
-def _whom(cand: Candidate, nb, roster, matcher) -> tuple[str | None, str, str]:
-    """(学習者, 対応づけの方法, 対応づけできない理由) を返します。"""
+def _whom(cand: Candidate, nb, roster, matcher) -> tuple[list[str], str, str]:
+    """(学習者（競合なら 2 人）, 対応づけの方法, 対応づけできない・決められない理由) を返します。"""
     meta_id = nbs.learner_in_metadata(nb) if nb is not None else None
     if cand.user and cand.user in roster:
-        return cand.user, "exchange の提出者", ""
-    if meta_id and meta_id in roster:
-        return meta_id, "ノートブックに記録された学習者 ID", ""
+        return [cand.user], "exchange の提出者", ""
     hits, how = matcher.match(cand.text)
     if cand.user and how:
         how = how.replace("ファイル名", "exchange の提出者名")
+    if meta_id and meta_id in roster:
+        if len(hits) == 1 and hits[0] != meta_id:
+            return [meta_id, hits[0]], "", (f"ノートブックに記録された学習者 ID は {meta_id}、{how}では {hits[0]} で、"
+                                            "一致しません。")
+        return [meta_id], "ノートブックに記録された学習者 ID", ""
     if len(hits) == 1:
-        return hits[0], how, ""
+        return hits, how, ""
     if hits:
-        return None, "", f"複数の学習者に当てはまります（{'、'.join(hits)}）。"
+        return [], "", f"複数の学習者に当てはまります（{'、'.join(hits)}）。"
     if meta_id:
-        return None, "", f"ノートブックの学習者 ID {meta_id} が名簿にありません。"
+        return [], "", f"ノートブックの学習者 ID {meta_id} が名簿にありません。"
     if cand.user:
-        return None, "", f"exchange の提出者「{cand.user}」が名簿の誰か分かりません。"
-    return None, "", "ファイル名から学習者が分かりません。"
+        return [], "", f"exchange の提出者「{cand.user}」が名簿の誰か分かりません。"
+    return [], "", "ファイル名から学習者が分かりません。"
 
 
-def collect(course, assignment: str, inbox: Path | str | None = None, exchange: bool = True) -> CollectReport:
-    """提出フォルダー（と nbgrader の exchange）から提出を集め、``submitted/`` に置きます。"""
+@dataclass
+class Item:
+    cand: Candidate
+    how: str
+    problem: str | None
+    original: str
+
+
+def _pick(items: list[Item], previous: dict | None) -> tuple[Item | dict | None, str | None, list[Item]]:
+    """1 冊分の候補から採点するものを選びます: (選んだもの（以前の選択なら dict）, 決められない理由, 以前のもの)。
+
+    新しさ: exchange の提出日時、ZIP の中のファイルの日時、ファイルの更新日時（候補の ``mtime``）。
+    別の課題などの問題のあるファイルは、問題のないものが無いときだけ選びます。
+    """
+    valid = sorted((i for i in items if not i.problem), key=lambda i: i.cand.mtime)
+    if previous and previous.get("problem"):
+        previous = None if valid else previous
+    if previous and (not valid or valid[-1].cand.mtime < previous["when"]
+                     or (valid[-1].cand.mtime == previous["when"] and valid[-1].cand.sha == previous["sha"])):
+        return previous, None, [i for i in items if i.cand.sha != previous["sha"]]
+    if valid:
+        newest = valid[-1]
+        rivals = [i for i in valid if i.cand.mtime == newest.cand.mtime and i.cand.sha != newest.cand.sha]
+        if previous and previous["when"] == newest.cand.mtime and previous["sha"] != newest.cand.sha:
+            rivals.append(newest)
+        if rivals:
+            names = "、".join(dict.fromkeys(f"{i.cand.label}（原本の写し: {i.original}）" for i in [newest, *rivals]))
+            return None, f"同じ日時の別々のファイルがあります: {names}", []
+        return newest, None, [i for i in items if i is not newest]
+    if items:
+        worst = max(items, key=lambda i: i.cand.mtime)
+        return worst, None, [i for i in items if i is not worst]
+    return None, None, []
+
+
+def collect(course, assignment: str, inbox: Path | str | None = None, exchange: bool = True,
+            dry_run: bool = False) -> CollectReport:
+    """提出フォルダー（と nbgrader の exchange）から提出を集め、``submitted/`` に置きます。
+
+    すでに採点するファイルが決まっている学習者は、それより新しい提出が届いたときだけ置き換えます。
+    ``dry_run=True`` なら、何が変わるかを報告するだけで、何も書きません。
+    """
     from dxkit.cohort import exchange as xchg
-    from dxkit.cohort.autograde import _fingerprints, nbs_identity_score
 
     roster = load_roster(course)
     if not roster:
         raise DxkitError("名簿がありません。先に `dxkit cohort roster 名簿.xlsx` で読み込んでください。")
     course.ensure_released(assignment)
     notebooks = course.notebooks(assignment)
-    report = CollectReport(assignment)
+    report = CollectReport(assignment, dry_run=dry_run)
     status = course.load_status(assignment)
     candidates: list[Candidate] = []
     if inbox is not None:
@@ -211,67 +270,119 @@ def collect(course, assignment: str, inbox: Path | str | None = None, exchange: 
     if exchange:
         candidates += xchg.candidates(course, assignment, _exchange_candidate)
 
-    fingerprints = _fingerprints(course)
+    fingerprints = nbs.course_fingerprints(course)
     per_notebook = _notebook_fingerprints(course, assignment, notebooks)
     matcher = Matcher(roster, course.assignments() + notebooks)
-    # learner -> notebook name -> [(candidate, how, problem)]
-    by_learner: dict[str, dict[str, list[tuple[Candidate, str, str | None]]]] = {}
-    kept: dict[str, str] = {}
+    by_learner: dict[str, dict[str, list[Item]]] = {}
     for cand in candidates:
-        kept[cand.label] = _keep_original(course, assignment, cand)   # every file received, matched or not
+        kept = _keep_original(course, assignment, cand, dry_run)   # every file received, matched or not
         nb, problem = _parse(cand.data)
         who, how, why_not = _whom(cand, nb, roster, matcher)
-        if who is None:
+        if not who:
             report.unmatched.append((cand.label, why_not))
             continue
+        if len(who) > 1:
+            for learner in who:
+                report.conflicts.setdefault(learner, []).append(f"{cand.label}: {why_not}（原本の写し: {kept}）")
+            continue
         if nb is not None and problem is None:
-            guess, score = nbs.identify(nb, fingerprints)
-            meta_assignment = nbs.assignment_in_metadata(nb)
-            if meta_assignment and meta_assignment != assignment:
-                problem = f"別の課題（{meta_assignment}）のノートブックです。"
-            elif guess and guess != assignment and score > nbs_identity_score(nb, fingerprints, assignment):
-                problem = f"別の課題（{guess}）のノートブックです。"
+            problem = nbs.other_assignment(nb, fingerprints, assignment)
         name = _notebook_name(cand.label, notebooks, nb, per_notebook)
-        by_learner.setdefault(who, {}).setdefault(name, []).append((cand, how, problem))
+        by_learner.setdefault(who[0], {}).setdefault(name, []).append(Item(cand, how, problem, kept))
 
     for learner, per in by_learner.items():
-        chosen: dict[str, tuple[Candidate, str, str | None]] = {}
-        older: list[Candidate] = []
-        for name, items in per.items():      # each notebook: the newest one counts
-            items.sort(key=lambda x: (x[0].mtime, x[0].label))
-            chosen[name] = items[-1]
-            older += [c for c, *_ in items[:-1]]
-        cand, how, _p = max(chosen.values(), key=lambda x: (x[0].mtime, x[0].label))
-        problem = "、".join(dict.fromkeys(p for _c, _h, p in chosen.values() if p)) or None
-        names = sorted(chosen)
-        report.matched[learner] = "、".join(chosen[n][0].label for n in names)
-        report.how[learner] = how
-        report.earlier[learner] = [c.label for c in sorted(older, key=lambda c: (c.mtime, c.label))]
-        target = course.submitted_dir(learner, assignment)
-        if target.exists():
-            shutil.rmtree(target)
-        for old in (course.autograded_dir(learner, assignment), course.feedback_dir(learner, assignment)):
-            if old.exists():
-                shutil.rmtree(old)
-        notes = []
-        if older:
-            notes.append(f"再提出です。最新の {report.matched[learner]} を採点し、以前の {len(older)} 件も保存しています。")
-        entry = {"source": report.matched[learner], "matched_by": how,
-                 "sources": {n: chosen[n][0].label for n in names}, "original": kept[cand.label],
-                 "originals": {n: kept[chosen[n][0].label] for n in names},
-                 "earlier": report.earlier[learner], "received": _timestamp(cand.mtime),
-                 "collect_problem": problem, "collect_notes": notes}
-        status[learner] = entry
-        if problem:
-            report.problems[learner] = problem
-            continue
-        target.mkdir(parents=True)
-        for name in names:
-            (target / f"{name}.ipynb").write_bytes(chosen[name][0].data)
-        (target / "timestamp.txt").write_text(_timestamp(cand.mtime), encoding="utf-8")
-    report.missing = sorted(set(roster) - set(status))
-    course.save_status(assignment, status)
+        _settle(course, assignment, learner, per, status, report, dry_run)
+    report.missing = sorted(set(roster) - set(status) - set(report.matched) - set(report.conflicts))
+    if not dry_run:
+        course.save_status(assignment, status)
     return report
+
+
+def _settle(course, assignment, learner, per, status, report, dry_run) -> None:
+    entry = status.get(learner, {})
+    chosen_before = entry.get("chosen", {})
+    chosen: dict[str, Item | dict] = {}
+    older: list[Item] = []
+    for name, items in per.items():
+        pick, tie, rest = _pick(items, chosen_before.get(name))
+        if tie:
+            report.conflicts.setdefault(learner, []).append(tie)
+            if name in chosen_before:
+                chosen[name] = chosen_before[name]
+            continue
+        chosen[name] = pick
+        older += rest
+    for name, prev in chosen_before.items():
+        chosen.setdefault(name, prev)
+    if not chosen:
+        return
+    record = {n: (c if isinstance(c, dict) else {"label": c.cand.label, "original": c.original, "when": c.cand.mtime,
+                                                  "sha": c.cand.sha, "how": c.how, "problem": c.problem})
+              for n, c in chosen.items()}
+    names = sorted(record)
+    changed = {n: r["sha"] for n, r in record.items()} != {n: r["sha"] for n, r in chosen_before.items()}
+    newest = max(record.values(), key=lambda r: r["when"])
+    report.matched[learner] = "、".join(record[n]["label"] for n in names)
+    report.how[learner] = newest.get("how", "")
+    earlier = list(dict.fromkeys(entry.get("earlier", []) + [i.cand.label for i in sorted(older, key=lambda i: i.cand.mtime)]))
+    report.earlier[learner] = earlier
+    problem = "、".join(dict.fromkeys(r["problem"] for r in record.values() if r.get("problem"))) or None
+    if problem:
+        report.problems[learner] = problem
+    if not changed:
+        return
+    report.changed.append(learner)
+    if dry_run:
+        return
+    notes = [f"再提出です。最新の {report.matched[learner]} を採点し、以前の {len(earlier)} 件も保存しています。"] \
+        if earlier else []
+    entry.update({"source": report.matched[learner], "matched_by": report.how[learner], "chosen": record,
+                  "sources": {n: record[n]["label"] for n in names}, "original": newest["original"],
+                  "originals": {n: record[n]["original"] for n in names}, "earlier": earlier,
+                  "received": _timestamp(newest["when"]), "collect_problem": problem, "collect_notes": notes})
+    for key in ("graded", "needs_review", "reasons", "notes", "tampered", "untouched"):
+        entry.pop(key, None)
+    status[learner] = entry
+    for old in (course.submitted_dir(learner, assignment), course.autograded_dir(learner, assignment),
+                course.feedback_dir(learner, assignment)):
+        if old.exists():
+            shutil.rmtree(old)
+    if problem:
+        return
+    target = course.submitted_dir(learner, assignment)
+    target.mkdir(parents=True)
+    for name in names:
+        (target / f"{name}.ipynb").write_bytes((course.root / record[name]["original"]).read_bytes())
+    (target / "timestamp.txt").write_text(_timestamp(newest["when"]), encoding="utf-8")
+
+
+def choose(course, assignment: str, learner: str, path: Path | str) -> str:
+    """講師が、学習者の採点するファイルを決めます（競合・同じ日時のときなど）。決めた内容を日本語で返します。"""
+    roster = load_roster(course)
+    if learner not in roster:
+        raise DxkitError(f"学習者 ID {learner} は名簿にありません。")
+    path = Path(path)
+    if not path.is_file():
+        raise DxkitError(f"ファイルが見つかりません: {path}")
+    course.ensure_released(assignment)
+    notebooks = course.notebooks(assignment)
+    cand = Candidate(f"講師の指定: {path.name}", path.read_bytes(), path.stat().st_mtime, "")
+    nb, problem = _parse(cand.data)
+    if nb is None:
+        raise DxkitError(f"{path.name} は採点できません: {problem}")
+    problem = nbs.other_assignment(nb, nbs.course_fingerprints(course), assignment)
+    if problem:
+        raise DxkitError(f"{path.name} は採点できません: {problem}")
+    name = _notebook_name(path.name, notebooks, nb, _notebook_fingerprints(course, assignment, notebooks))
+    status = course.load_status(assignment)
+    entry = status.setdefault(learner, {})
+    previous = entry.get("chosen", {})
+    cand.mtime = max([cand.mtime] + [r["when"] for r in previous.values()])   # stands until a newer one arrives
+    item = Item(cand, "講師の指定", None, _keep_original(course, assignment, cand))
+    entry["chosen"] = {k: v for k, v in previous.items() if k != name}
+    _settle(course, assignment, learner, {name: [item]}, status, CollectReport(assignment), dry_run=False)
+    course.save_status(assignment, status)
+    return f"{learner} の {name}.ipynb は {path.name} を採点します（`dxkit cohort autograde {assignment}` で採点してください）。"
 
 
 def _parse(data: bytes):

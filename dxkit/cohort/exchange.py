@@ -16,11 +16,13 @@ RANDOM = r"[A-Za-z0-9_=-]{12}"      # nbgrader's add_random_string: urlsafe base
 
 def root(course) -> Path | None:
     """設定された exchange のフォルダーです（設定が無ければ None）。"""
-    try:
-        value = course.config.Exchange.root
-    except (AttributeError, KeyError):
-        return None
-    return Path(value) if isinstance(value, str) and value else None
+    return course.exchange_root
+
+
+def inbound(course) -> Path | None:
+    """exchange の提出が届くフォルダーです（nbgrader の ExchangeCollect と同じ場所）。"""
+    base = root(course)
+    return base / course.course_id / "inbound" if base else None
 
 
 def parse_folder(name: str, assignment: str) -> tuple[str, str] | None:
@@ -46,12 +48,11 @@ def submitted_at(folder: Path, stamp: str) -> float:
 
 def candidates(course, assignment: str, make) -> list:
     """exchange の inbound に届いた、この課題の提出ノートブックを ``make(...)`` で候補にして返します。"""
-    base = root(course)
-    inbound = base / course.course_id / "inbound" if base else None
-    if inbound is None or not inbound.is_dir():
+    where = inbound(course)
+    if where is None or not where.is_dir():
         return []
     out = []
-    for folder in sorted(p for p in inbound.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in where.iterdir() if p.is_dir()):
         parsed = parse_folder(folder.name, assignment)
         if parsed is None:
             continue

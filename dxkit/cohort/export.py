@@ -3,7 +3,13 @@
 - CSV は既定で BOM つき UTF-8（Excel でそのまま開けます）。``encoding="cp932"`` も選べます。CP932 で
   表せない文字（一部の異体字など）は「〓」に置き換え、その行を報告します。
 - 採点できなかった提出（壊れたファイル、カーネルの停止など）は、得点を空欄にして「要確認」列に理由を書きます。
-  本当に 0 点だった人と区別できます。
+  本当に 0 点だった人と区別できます。配布されたままの提出は「未着手」と備考に書きます。
+- 数式の埋め込み（CSV injection）対策: 書き出す文字列はすべて ``neutralise`` を通します。``=``・``+``・``-``・``@``・
+  タブ・改行（CR）で始まる文字列は、先頭に ``'`` を付けて、表計算ソフトが数式として実行しないようにします
+  （OWASP の CSV injection の対策）。
+- ID（団体コード・職員番号）: Excel ファイルでは文字列として保存するので、先頭の 0 も残ります。CSV では
+  文字列を引用符で囲み、先頭の 0 もそのまま書きますが、Excel で CSV を直接開くと 0 が消えることがあります
+  （Excel の仕様）。Excel で見るときは .xlsx を開いてください。CSV はほかのシステムへの取り込み用です。
 """
 
 from __future__ import annotations
@@ -16,9 +22,18 @@ from pathlib import Path
 import pandas as pd
 
 from dxkit.cohort.roster import load_roster
+from dxkit.cohort.sandbox import UNSAFE_BANNER
 from dxkit.errors import DxkitError
 
 INFO = ["学習者ID", "団体コード", "所属自治体", "所属課", "職員番号", "氏名"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """表計算ソフトが数式として読む文字列（OWASP の CSV injection の規則）の先頭に ``'`` を付けます。"""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 @dataclass
@@ -72,7 +87,8 @@ def assignment_table(course, assignment: str) -> pd.DataFrame:
             row["要確認"] = "要確認" if review else ""
             row["要確認の理由"] = " / ".join(entry.get("reasons") or ([entry["collect_problem"]]
                                                                    if entry.get("collect_problem") else []))
-            row["備考"] = " / ".join(dict.fromkeys(entry.get("notes", [])))
+            row["備考"] = " / ".join(dict.fromkeys(entry.get("notes", []) + (
+                [UNSAFE_BANNER] if entry.get("unsandboxed") else [])))
             row["テストの改変"] = "あり" if entry.get("tampered") else ""
             row["満点"] = max_total
             scores = {}
@@ -81,7 +97,7 @@ def assignment_table(course, assignment: str) -> pd.DataFrame:
                 for nb in sub.notebooks:
                     for g in nb.grades:
                         key = f"{nb.name}:{g.name}" if multi else g.name
-                        scores[key] = g.score
+                        scores[key] = None if g.needs_manual_grade else g.score   # 要手動採点: not 0
                         if g.needs_manual_grade:
                             waiting += 1
                 row["得点"] = float(sub.score)
@@ -126,7 +142,8 @@ def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8-sig") -> list
     """CSV を書きます。CP932 で表せない文字は「〓」にして、行と文字を報告します。"""
     problems = []
     path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [list(df.columns)] + [["" if pd.isna(v) else v for v in row] for row in df.itertuples(index=False)]
+    rows = [list(df.columns)] + [["" if pd.isna(v) else neutralise(v) for v in row]
+                                 for row in df.itertuples(index=False)]
     if encoding.lower().replace("-", "").replace("_", "") in ("cp932", "shiftjis", "sjis", "windows31j"):
         encoding = "cp932"
         clean = []
@@ -144,7 +161,7 @@ def write_csv(df: pd.DataFrame, path: Path, encoding: str = "utf-8-sig") -> list
             clean.append(fixed)
         rows = clean
     with path.open("w", encoding=encoding, newline="") as fh:
-        csv.writer(fh).writerows(rows)
+        csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC).writerows(rows)   # ids are quoted text
     return problems
 
 
@@ -162,7 +179,7 @@ def write_excel(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, df in sheets.items():
-            df.to_excel(writer, sheet_name=name[:31], index=False)
+            df.map(neutralise).to_excel(writer, sheet_name=name[:31], index=False)
             ws = writer.sheets[name[:31]]
             ws.freeze_panes = "B2"
             for i, col in enumerate(df.columns, start=1):

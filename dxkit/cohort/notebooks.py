@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -51,10 +52,13 @@ def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         return None, "ノートブックとして読めません（JSON の形式が壊れています）。保存し直したファイルを送ってもらってください。"
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
+    v3 = isinstance(data, dict) and data.get("nbformat") == 3 and isinstance(data.get("worksheets"), list)
+    if not isinstance(data, dict) or not (isinstance(data.get("cells"), list) or v3):
         return None, "Jupyter のノートブック（.ipynb）ではありません。"
     try:
-        nb = nbformat.reads(json.dumps(data), as_version=4)
+        with warnings.catch_warnings():   # nbformat's English notices (missing cell ids …) are not for the instructor
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(json.dumps(data), as_version=4)   # a version 3 notebook is upgraded here
     except Exception as exc:  # noqa: BLE001 - any malformed structure
         return None, f"ノートブックの形式が正しくありません（{type(exc).__name__}）。"
     for cell in nb.cells:
@@ -121,6 +125,40 @@ def identify(nb, fingerprints: dict[str, set[str]]) -> tuple[str | None, float]:
             if s > score:
                 best, score = name, s
     return best, score
+
+
+def untouched(nb, release_nb) -> bool:
+    """解答セルがすべて配布版のまま（未着手）なら True です。"""
+    given = {grade_id(c): _norm(c.source) for c in nb.cells if is_answer(c)}
+    answers = [c for c in release_nb.cells if is_answer(c)]
+    return bool(answers) and all(given.get(grade_id(c), _norm(c.source)) == _norm(c.source) for c in answers)
+
+
+def course_fingerprints(course) -> dict[str, set[str]]:
+    """講座のすべての課題の、見分けるためのハッシュ（``fingerprint``）です。"""
+    out = {}
+    for a in course.assignments():
+        folder = course.release_dir(a)
+        src = folder if folder.is_dir() else course.source_dir / a
+        prints: set[str] = set()
+        for p in src.glob("*.ipynb"):
+            nb, _problem = read_notebook(p)
+            if nb is not None:
+                prints |= fingerprint(nb)
+        out[a] = prints
+    return out
+
+
+def other_assignment(nb, fingerprints: dict[str, set[str]], assignment: str) -> str | None:
+    """別の課題のノートブックなら、その理由（日本語）を返します。"""
+    meta_assignment = assignment_in_metadata(nb)
+    if meta_assignment and meta_assignment != assignment:
+        return f"別の課題（{meta_assignment}）のノートブックです。"
+    guess, score = identify(nb, fingerprints)
+    own = identify(nb, {assignment: fingerprints[assignment]})[1] if fingerprints.get(assignment) else 0.0
+    if guess and guess != assignment and score > own:
+        return f"別の課題（{guess}）のノートブックです。"
+    return None
 
 
 def repair(nb, release_nb) -> tuple[nbformat.NotebookNode, list[str], bool]:

@@ -1,8 +1,9 @@
 """終わった受講者グループの個人データを消します。
 
-消すもの: 成績簿の学習者と提出、submitted/・autograded/・feedback/、exchange に届いた提出、
-``cohort/``（名簿・状態・原本の写し・書き出し・レポート）。課題の配布元（exercises/）と nbgrader の設定は残します。
-講師が自分で用意した提出フォルダー（メールの保存先など）は dxkit の外にあるので、手で消してください。
+消すもの: 成績簿の学習者と提出、submitted/・autograded/・feedback/（nbgrader の CourseDirectory の設定どおりの
+場所）、exchange に届いた提出、``cohort/``（名簿・状態・原本の写し・書き出し・レポート）。課題の配布元と
+nbgrader の設定は残します。講師が自分で用意した提出フォルダー（メールの保存先など）は dxkit の外にあるので、
+手で消してください。
 """
 
 from __future__ import annotations
@@ -10,26 +11,29 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from dxkit.errors import DxkitError
+from dxkit.cohort import exchange
 
 
-def purge(course, yes: bool = False) -> list[str]:
-    """個人データを消し、消したものの一覧を返します。``yes=True`` でなければ何も消しません。"""
-    targets = [course.root / d for d in ("submitted", "autograded", "feedback")] + [course.cohort_dir]
-    try:
-        inbound = Path(course.config.Exchange.root) / course.course_id / "inbound"
-        targets.append(inbound)
-    except AttributeError:
-        pass
+def targets(course) -> list[Path]:
+    """消す対象のフォルダー（あるものだけ）です。"""
+    found = [course.step_root(step) for step in ("submitted", "autograded", "feedback")] + [course.cohort_dir]
+    inbound = exchange.inbound(course)
+    if inbound is not None:
+        found.append(inbound)
+    return [t for t in dict.fromkeys(found) if t.exists()]
+
+
+def purge(course, yes: bool = False) -> tuple[list[str], bool]:
+    """個人データの一覧を返し、``yes=True`` のときだけ消します。(一覧, 消したか) を返します。"""
     with course.gradebook() as gb:
         students = [s.id for s in gb.students]
-    planned = [f"成績簿の学習者 {len(students)} 人と、その提出・得点"] + [str(t) for t in targets if t.exists()]
+    folders = targets(course)
+    planned = [f"成績簿の学習者 {len(students)} 人と、その提出・得点"] + [str(t) for t in folders]
     if not yes:
-        raise DxkitError("次のものを消します。よければ --yes をつけてもう一度実行してください:\n  " + "\n  ".join(planned))
+        return planned, False
     with course.gradebook() as gb:
         for sid in students:
             gb.remove_student(sid)
-    for t in targets:
-        if t.exists():
-            shutil.rmtree(t)
-    return planned
+    for t in folders:
+        shutil.rmtree(t)
+    return planned, True

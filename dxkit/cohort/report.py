@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from dxkit.cohort.export import _cells, assignment_table
+from dxkit.cohort.sandbox import UNSAFE_BANNER
 
 
 def _png(fig) -> str:
@@ -38,9 +39,11 @@ def question_rates(course, assignment: str, table: pd.DataFrame) -> pd.DataFrame
     for _nb, cell, points in _cells(course, assignment):
         col = cell if cell in table.columns else next(c for c in table.columns if c.endswith(":" + cell))
         scores = pd.to_numeric(graded[col], errors="coerce").dropna()
+        pending = int(graded[col].isna().sum())    # manually graded questions not graded yet
         rows.append({"問（セル）": col, "配点": points, "採点済みの人数": len(scores),
                      "満点の割合(%)": round(100 * (scores >= points - 1e-9).mean(), 1) if len(scores) else None,
-                     "平均得点": round(scores.mean(), 2) if len(scores) else None})
+                     "平均得点": round(scores.mean(), 2) if len(scores) else None,
+                     "状態": f"要手動採点（{pending} 人）" if pending else ""})
     return pd.DataFrame(rows)
 
 
@@ -60,6 +63,8 @@ def cohort_report(course, assignment: str, out: Path | str | None = None) -> Pat
     missing = table[table["提出"] == "なし"][["学習者ID", "所属自治体", "所属課", "氏名"]]
     review = table[table["要確認"] == "要確認"][["学習者ID", "所属自治体", "氏名", "要確認の理由"]]
     notes = table[(table["備考"] != "") & table["備考"].notna()][["学習者ID", "所属自治体", "氏名", "備考"]]
+    untouched = table[table["備考"].fillna("").str.contains("未着手")][["学習者ID", "所属自治体", "氏名"]]
+    unsafe = table["備考"].fillna("").str.contains("隔離せずに採点").any()
     towns = (table.assign(提出した=table["提出"] == "あり")
              .groupby("所属自治体", as_index=False)
              .agg(人数=("学習者ID", "count"), 提出=("提出した", "sum"), 平均得点=("得点", "mean")))
@@ -81,7 +86,7 @@ def cohort_report(course, assignment: str, out: Path | str | None = None) -> Pat
     ax.set_title("問ごとの正答率（低い問ほど難しい）")
     bars = _png(fig)
 
-    hardest = rates.dropna(subset=["満点の割合(%)"]).sort_values("満点の割合(%)").head(1)
+    hardest = rates[rates["状態"] == ""].dropna(subset=["満点の割合(%)"]).sort_values("満点の割合(%)").head(1)
     hard_text = (f"いちばん難しかった問は {hardest.iloc[0]['問（セル）']}（満点の割合 {hardest.iloc[0]['満点の割合(%)']}%）です。"
                  if len(hardest) else "")
     e = html.escape
@@ -95,6 +100,7 @@ table.t th {{ background: #f0f4f8; }}
 .kpi {{ display: inline-block; margin-right: 2em; font-size: 120%; }}
 </style></head><body>
 <h1>{e(assignment)} 受講者レポート</h1>
+{f'<p style="color:#b00;font-weight:bold">{e(UNSAFE_BANNER)}</p>' if unsafe else ''}
 <p class="kpi">名簿 {len(table)} 人</p><p class="kpi">提出 {int((table['提出'] == 'あり').sum())} 人</p>
 <p class="kpi">採点済み {len(graded)} 人</p><p class="kpi">要確認 {len(review)} 人</p>
 <p class="kpi">平均 {graded['得点'].mean() if len(graded) else float('nan'):.1f} / {max_total:g} 点</p>
@@ -103,6 +109,7 @@ table.t th {{ background: #f0f4f8; }}
 {_table(rates)}
 <h2>所属自治体ごとの提出と平均</h2>{_table(towns)}
 <h2>未提出の人（{len(missing)} 人）</h2>{_table(missing)}
+<h2>未着手（{len(untouched)} 人）</h2><p>配布されたままで、解答が 1 つも無い提出です（0 点）。</p>{_table(untouched)}
 <h2>要確認（{len(review)} 人）</h2><p>採点できなかった提出です。得点は空欄にしています。</p>{_table(review)}
 <h2>備考（セルの復元・再提出・打ち切りなど）</h2>{_table(notes)}
 <p style="color:#666">手動採点（記述式）の得点は、講師が採点したあとに反映されます。このレポートは dxkit cohort report で作りました。</p>

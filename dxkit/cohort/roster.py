@@ -54,6 +54,7 @@ class RosterReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)   # imported, but to be confirmed
 
     @property
     def ok(self) -> bool:
@@ -63,6 +64,9 @@ class RosterReport:
         out = [f"名簿を読み込みました: 追加 {len(self.added)} 人、更新 {len(self.updated)} 人、"
                f"変更なし {len(self.unchanged)} 人、取り込まなかった行 {len(self.rejected)} 行"]
         out += [f"  {line} 行目: {reason}" for line, reason in self.rejected]
+        if self.warnings:
+            out.append("確認してください（取り込みました）:")
+            out += [f"  {line} 行目: {note}" for line, note in self.warnings]
         return out
 
     def __str__(self) -> str:
@@ -168,10 +172,12 @@ def read_table(path: Path | str) -> list[tuple[int, dict[str, str]]]:
     return table
 
 
-def parse_rows(table) -> tuple[list[tuple[int, Learner]], list[tuple[int, str]]]:
-    """行を検査し、正しい行と（行番号, 理由）の一覧に分けます。"""
+def parse_rows(table, warned: list[tuple[int, str]] | None = None
+               ) -> tuple[list[tuple[int, Learner]], list[tuple[int, str]]]:
+    """行を検査し、正しい行と（行番号, 理由）の一覧に分けます。確認が要る行は ``warned`` に加えます。"""
     good: list[tuple[int, Learner]] = []
     bad: list[tuple[int, str]] = []
+    warned = warned if warned is not None else []
     seen: dict[str, int] = {}
     emails: dict[str, int] = {}
     for line, row in table:
@@ -198,6 +204,12 @@ def parse_rows(table) -> tuple[list[tuple[int, Learner]], list[tuple[int, str]]]
         if email and email.lower() in emails:
             bad.append((line, f"メールアドレス {email} が {emails[email.lower()]} 行目と重複しています。"))
             continue
+        raw = re.sub(r"\.0$", "", row.get("団体コード", "").replace("-", ""))
+        if re.fullmatch(r"\d{1,5}", raw):
+            warned.append((line, f"団体コード「{row['団体コード']}」は {len(raw)} 桁なので、先頭に 0 を補って {code} と"
+                                 f"しました（Excel で消えた 0 のとき）。検査数字の無い 5 桁のコードなら "
+                                 f"{with_check_digit(raw.zfill(5)) if len(raw) == 5 else '6 桁のコード'} のはずです。"
+                                 "名簿を確かめてください。"))
         seen[lid] = line
         if email:
             emails[email.lower()] = line
@@ -244,8 +256,8 @@ def import_roster(course, path: Path | str, strict: bool = False) -> RosterRepor
     同じ学習者 ID・メールアドレスの行や、必要な値が欠けた行は取り込まず、行番号つきで報告します。
     ``strict=True`` なら、1 行でも問題があれば何も登録しません。
     """
-    good, bad = parse_rows(read_table(path))
-    report = RosterReport(rejected=bad)
+    report = RosterReport()
+    good, report.rejected = parse_rows(read_table(path), report.warnings)
     if strict and bad:
         return report
     roster = load_roster(course)

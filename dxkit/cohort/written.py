@@ -13,12 +13,13 @@ from pathlib import Path
 import nbformat
 
 from dxkit.cohort import notebooks as nbs
+from dxkit.cohort.export import neutralise
 from dxkit.cohort.roster import load_roster
 from dxkit.errors import DxkitError
 
 SHEET = "解答"
 GUIDE = "採点の手引き"
-HEADER = ["学習者ID", "所属自治体", "所属課", "氏名", "解答", "得点", "コメント"]
+HEADER = ["学習者ID", "所属自治体", "所属課", "氏名", "解答", "得点", "コメント", "問題文・採点基準（配布元）"]
 
 
 @dataclass
@@ -33,14 +34,17 @@ class WrittenImport:
         return "\n".join(self.lines())
 
 
-def _written_cells(course, assignment: str) -> dict[str, tuple[str, object]]:
+def _written_cells(course, assignment: str) -> dict[str, tuple[str, object, str]]:
+    """{grade_id: (notebook, 配布元の解答セル, 問題文・採点基準（すぐ上の読み取り専用のセル）)}"""
     out = {}
     for name in course.notebooks(assignment):
         source = nbformat.read(course.source_dir / assignment / f"{name}.ipynb", as_version=4)
-        for cell in source.cells:
+        for i, cell in enumerate(source.cells):
             m = nbs.meta(cell)
             if m.get("solution") and m.get("grade") and cell.cell_type == "markdown":
-                out[m["grade_id"]] = (name, cell)
+                prompt = next((c.source for c in reversed(source.cells[:i])
+                               if c.cell_type == "markdown" and not nbs.is_answer(c)), "")
+                out[m["grade_id"]] = (name, cell, prompt)
     return out
 
 
@@ -52,7 +56,7 @@ def export_written(course, assignment: str, question: str, out: Path | str | Non
     cells = _written_cells(course, assignment)
     if question not in cells:
         raise DxkitError(f"課題 {assignment} に記述式の問「{question}」はありません。選べるのは {', '.join(cells)} です。")
-    notebook, source_cell = cells[question]
+    notebook, source_cell, prompt = cells[question]
     with course.gradebook() as gb:
         max_score = gb.find_graded_cell(question, notebook, assignment).max_score
     roster = load_roster(course)
@@ -70,21 +74,23 @@ def export_written(course, assignment: str, question: str, out: Path | str | Non
         nb = nbformat.read(path, as_version=4)
         answer = next((c.source for c in nb.cells if nbs.grade_id(c) == question), "（解答セルがありません）")
         who = roster.get(learner)
-        ws.append([learner, who.town if who else "", who.section if who else "", who.name if who else "", answer,
-                   None, None])
+        values = [learner, who.town if who else "", who.section if who else "", who.name if who else "", answer,
+                  None, None, prompt if ws.max_row == 1 else None]
+        ws.append([neutralise(v) for v in values])
     for row in ws.iter_rows(min_row=2):
-        row[4].alignment = Alignment(wrap_text=True, vertical="top")
-    for col, width in zip("ABCDEFG", (16, 14, 14, 12, 80, 8, 40)):
+        row[4].alignment = row[7].alignment = Alignment(wrap_text=True, vertical="top")
+    for col, width in zip("ABCDEFGH", (16, 14, 14, 12, 80, 8, 40, 60)):
         ws.column_dimensions[col].width = width
     guide = wb.create_sheet(GUIDE)
     guide.append(["課題", assignment])
     guide.append(["問（grade_id）", question])
     guide.append(["ノートブック", notebook])
     guide.append(["配点", float(max_score)])
-    guide.append(["模範解答と採点基準（配布元のセル）", source_cell.source])
+    guide.append(["模範解答と採点基準（配布元のセル）", neutralise(source_cell.source)])
+    guide.append(["問題文・採点基準（配布元の問題のセル）", neutralise(prompt)])
     guide.column_dimensions["A"].width = 30
     guide.column_dimensions["B"].width = 100
-    guide["B5"].alignment = Alignment(wrap_text=True, vertical="top")
+    guide["B5"].alignment = guide["B6"].alignment = Alignment(wrap_text=True, vertical="top")
     out = Path(out) if out else course.cohort_dir / "written" / f"記述_{assignment}_{question}.xlsx"
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
