@@ -98,6 +98,16 @@ def _files_under(folder: Path, prefix: str) -> dict[str, Path]:
     return out
 
 
+def _isolation() -> list[str]:
+    """Build with this Python's setuptools when it is new enough (no index needed), else in pip's isolation."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return ["--no-build-isolation"] if int(version("setuptools").split(".")[0]) >= 77 else []
+    except (PackageNotFoundError, ValueError):
+        return []
+
+
 def build_wheel(out_dir: Path, root: Path | None = None) -> Path:
     """dxkit の wheel を作って、その場所を返します（作業ツリーを一時フォルダに写してから作ります）。"""
     root = root or repo_root()
@@ -111,7 +121,7 @@ def build_wheel(out_dir: Path, root: Path | None = None) -> Path:
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
         for name in ("dxkit", "datasets"):
             shutil.copytree(root / name, src / name, ignore=ignore)
-        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", *_isolation(),
                                "--disable-pip-version-check", "-w", str(out_dir), str(src)],
                               capture_output=True, text=True)
         if proc.returncode != 0:
