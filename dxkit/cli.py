@@ -80,7 +80,7 @@ def command(name: str, help: str, arguments=None, description: str = ""):
 
 # Modules that register further subcommands with @command; imported when the parser is built,
 # so `import dxkit.cli` itself stays light.
-PLUGINS = ("dxkit.bundle.commands", "dxkit.cohort.cli", "dxkit.lab.cli")
+PLUGINS = ("dxkit.bundle.commands", "dxkit.cohort.cli", "dxkit.lab.cli", "dxkit.data_cli")
 
 
 def _load_plugins() -> None:

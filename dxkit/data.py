@@ -1,4 +1,4 @@
-"""データの読み込みと検証です（同梱データセット、CSV の文字コード判定、表記ゆれ、和暦）。
+"""データの読み込みと検証です（同梱データセット、自治体のデータ、CSV の文字コード判定、表記ゆれ、和暦）。
 
 よく使う関数:
 
@@ -7,37 +7,38 @@
 - ``dataset_path(name)``: データセットのファイル（またはフォルダ）の場所を返します。
 - ``read_csv_auto(path)``: CP932（Shift_JIS）/ UTF-8 / BOM つき UTF-8 を見分けて CSV を読みます。
 - ``validate(df, schema)``: 自分で作った DataFrame をスキーマで検証し、型をそろえた写しを返します。
+- ``age_bands(df)``・``match_district(住所, 地区名)``: 年齢階級の一覧、住所から地区を決める関数です。
 - ``normalize_text`` / ``normalize_series``: 全角・半角や空白の表記ゆれをそろえます。
 - ``parse_number`` / ``to_number_series``: 「１，２３４」のような数字の文字列を数値にします。
 - ``parse_wareki`` / ``parse_wareki_series``: 「令和6年4月1日」「R6.4.1」などを日付にします。
+
+自治体のフォルダの扱い（どのファイルを使うか、最初の読み込みで出す表示）は ``dxkit.town`` にあります。
 """
 
 from __future__ import annotations
 
-import datetime as _dt
+import csv
 import io
 import json
-import os
 import re
-import warnings
 from importlib.resources import files
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from dxkit.errors import DxkitError
 from dxkit.japanese import normalize_text, parse_number, parse_wareki, to_wareki
+from dxkit.missing import is_blank, missing_token
+from dxkit.schema import MAX_REPORTED, age_bands_of, header_names, rewrite_header, validate_frame
 
 __all__ = [
-    "available_datasets", "dataset_path", "detect_encoding", "is_blank", "load_dataset", "load_schema",
-    "normalize_series", "normalize_text", "parse_number", "parse_wareki", "parse_wareki_series",
-    "read_csv_auto", "schema_table", "to_number_series", "to_wareki", "validate",
+    "age_bands", "available_datasets", "dataset_path", "detect_encoding", "is_blank", "load_dataset",
+    "load_file", "load_schema", "match_district", "normalize_series", "normalize_text", "parse_number", "parse_wareki",
+    "parse_wareki_series", "read_csv_auto", "read_table", "schema_table", "to_number_series", "to_wareki",
+    "validate",
 ]
 
 ENV_DATA_DIR = "DXKIT_DATA_DIR"
-MAX_REPORTED = 10  # problems listed in one error message
-_FALLBACK_WARNED: set[str] = set()
 
 
 # ---------------------------------------------------------------- locating files
@@ -45,11 +46,6 @@ _FALLBACK_WARNED: set[str] = set()
 def bundled_dir() -> Path:
     """dxkit に同梱されたデータセットのフォルダ（パッケージ ``dxkit.datasets``）を返します。"""
     return Path(str(files("dxkit.datasets")))
-
-
-def _town_dir() -> Path | None:
-    value = os.environ.get(ENV_DATA_DIR, "").strip()
-    return Path(value).expanduser() if value else None
 
 
 def available_datasets() -> list[str]:
@@ -74,36 +70,23 @@ def load_schema(name: str) -> dict:
 def dataset_path(name: str) -> Path:
     """データセットのファイル（またはフォルダ）の場所を返します。
 
-    スキーマのあるデータセットは、環境変数 ``DXKIT_DATA_DIR`` が設定されていればそのフォルダの中の
-    同じ名前のファイルを指します（そこになければ、注意を表示して同梱の架空データを使います）。
-    スキーマのないもの（講座で使う Excel 様式のフォルダなど）は、``DXKIT_DATA_DIR`` に同じ名前の
-    ものがあればそれを、なければ同梱のものを返します。
+    環境変数 ``DXKIT_DATA_DIR`` が設定されていれば、そのフォルダにある自治体のファイル（同じ名前、または
+    ``131105_population.csv`` のような標準の名前）を指し、なければ同梱の見本を指します。どちらを使っているかは、
+    最初の読み込みのときに表示します（``dxkit.town``）。フォルダがないときはエラーです。
     """
+    from dxkit import town
+
+    folder = town.town_dir()
     if (bundled_dir() / f"{name}.schema.json").is_file():
-        return _schema_file(name, load_schema(name))
-    town = _town_dir()
-    for root in ([town] if town else []) + [bundled_dir()]:
+        schema = load_schema(name)
+        found = town.find_file(folder, schema) if folder else None
+        if folder:
+            town.announce(folder)
+        return found or bundled_dir() / schema["file"]
+    for root in ([folder] if folder else []) + [bundled_dir()]:
         if (root / name).exists():
             return root / name
     raise DxkitError(f"データセット「{name}」はありません。使える名前: {'、'.join(available_datasets())}")
-
-
-def _schema_file(name: str, schema: dict) -> Path:
-    town = _town_dir()
-    if town is None:
-        return bundled_dir() / schema["file"]
-    path = town / schema["file"]
-    if not path.is_file():
-        # A town replaces only the files it has; the rest stay the bundled samples.
-        if name not in _FALLBACK_WARNED:
-            _FALLBACK_WARNED.add(name)
-            warnings.warn(
-                f"環境変数 {ENV_DATA_DIR} のフォルダ（{town}）に「{schema['file']}」がないため、"
-                f"同梱の架空データを使います。自分の自治体のデータを使うときは、このフォルダに同じ名前で置いてください。",
-                stacklevel=3,
-            )
-        return bundled_dir() / schema["file"]
-    return path
 
 
 # ---------------------------------------------------------------- reading CSV
@@ -132,32 +115,52 @@ def detect_encoding(data: bytes) -> str:
     )
 
 
+def _decode(path: Path, encoding: str | None = None) -> tuple[str, str]:
+    if not path.is_file():
+        raise DxkitError(f"ファイル {path} が見つかりません。ファイル名と場所（フォルダ）を確かめてください。")
+    data = path.read_bytes()
+    try:
+        encoding = encoding or detect_encoding(data)
+        return data.decode(encoding), encoding
+    except DxkitError as exc:
+        raise DxkitError(f"{path.name} を読めません。{exc}") from None
+    except UnicodeDecodeError:
+        raise DxkitError(f"{path.name} は文字コード {encoding} では読めません。encoding= を指定せずに試してください。") from None
+
+
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """CSV records with the file line each starts on (quoted cells may hold line breaks)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out, line = [], 1
+    for record in reader:
+        out.append((line, record))
+        line = reader.line_num + 1
+    return out
+
+
 def read_csv_auto(path, **kw) -> pd.DataFrame:
     """CSV を、文字コード（CP932 / UTF-8 / BOM つき UTF-8）を自動で判定して読み込みます。
 
     使った文字コードは ``df.attrs["encoding"]`` に入ります。``encoding=`` を指定すればそれを使います。
-    そのほかの引数は ``pandas.read_csv`` にそのまま渡します。
+    そのほかの引数は ``pandas.read_csv`` にそのまま渡します。各行のファイルでの行番号は ``df.attrs["lines"]``
+    （index → 行番号）に入り、``to_number_series`` などのエラーはこの行番号で示します。
 
     >>> df = read_csv_auto("人口.csv")          # doctest: +SKIP
     >>> df.attrs["encoding"]                     # doctest: +SKIP
     'cp932'
     """
     path = Path(path)
-    if not path.is_file():
-        raise DxkitError(f"ファイル {path} が見つかりません。ファイル名と場所（フォルダ）を確かめてください。")
-    data = path.read_bytes()
+    text, encoding = _decode(path, kw.pop("encoding", None))
     try:
-        encoding = kw.pop("encoding", None) or detect_encoding(data)
-    except DxkitError as exc:
-        raise DxkitError(f"{path.name} を読めません。{exc}") from None
-    try:
-        df = pd.read_csv(io.BytesIO(data), encoding=encoding, **kw)
-    except UnicodeDecodeError:
-        raise DxkitError(f"{path.name} は文字コード {encoding} では読めません。encoding= を指定せずに試してください。") from None
+        df = pd.read_csv(io.StringIO(text), **kw)
     except pd.errors.ParserError as exc:
         raise DxkitError(f"{path.name} を CSV として読めません。{_parser_hint(str(exc))}") from None
     df.attrs["encoding"] = encoding
     df.attrs["source"] = str(path)
+    if not {"skiprows", "header", "nrows", "skipfooter", "index_col", "comment"} & set(kw):
+        lines = [n for n, rec in _records(text)[1:] if rec]  # pandas skips only empty lines
+        if len(lines) == len(df):
+            df.attrs["lines"] = lines
     return df
 
 
@@ -168,41 +171,49 @@ def _parser_hint(message: str) -> str:
     return "区切り文字（カンマ）や引用符（\"）の使い方を確かめてください。"
 
 
-# ---------------------------------------------------------------- loading datasets
+# ---------------------------------------------------------------- reading a dataset file
 
-def load_dataset(name: str) -> pd.DataFrame:
-    """データセット ``name`` を読み込み、スキーマで検証して DataFrame を返します。
+def read_table(path, schema) -> pd.DataFrame:
+    """データセットのファイル（CSV か Excel）を、すべて文字列のまま読み込みます（検証の前の段階）。
 
-    - 日付の列は日付型（datetime64）、整数の列は整数型、区分の列は category 型になります。
-    - 環境変数 ``DXKIT_DATA_DIR`` を設定すると、そのフォルダにある自治体のデータを読み、同じスキーマで検証します。
-    - 検証に通らないときは、列名と行番号（ファイルで数えた行）を示す ``DxkitError`` を出します。
-
-    >>> pop = load_dataset("population")       # doctest: +SKIP
+    見出しの行は、スキーマの列名（と別名）がいちばん多く並ぶ行を探して決めます（上にタイトル行があってもかまいません）。
+    ``#`` で始まる行（LinkData のメタデータ）と、空の行は読み飛ばします。
+    ``attrs["lines"]`` に各行のファイルでの行番号（Excel なら Excel の行番号）、``attrs["notes"]`` に注記が入ります。
     """
-    schema = load_schema(name)
-    path = _schema_file(name, schema)
-    raw, first_line = _read_raw(path, schema)
-    df = validate(raw, schema, source=path.name, first_line=first_line).reset_index(drop=True)
-    df.attrs.update(dataset=name, source=str(path), encoding=raw.attrs.get("encoding"))
+    schema = load_schema(schema) if isinstance(schema, str) else schema
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm") or schema.get("format") == "xlsx" and path.suffix.lower() != ".csv":
+        records, encoding = _xlsx_records(path, schema.get("sheet")), "xlsx"
+    else:
+        text, encoding = _decode(path)
+        records = _records(text)
+    comments = [n for n, rec in records if rec and str(rec[0]).lstrip().startswith("#")]
+    records = [(n, rec) for n, rec in records if not (rec and str(rec[0]).lstrip().startswith("#"))]
+    head = _header_index(records, schema, path)
+    header_line, header = records[head][0], [str(c).strip() for c in records[head][1]]
+    rows, lines = [], []
+    for n, rec in records[head + 1:]:
+        cells = ["" if c is None else c for c in rec]
+        if not any(str(c).strip() for c in cells):
+            continue
+        if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header):]):
+            raise DxkitError(f"{path.name} を読めません。{n} 行目の項目の数（{len(cells)}）が、見出しの項目の数"
+                             f"（{len(header)}）と合いません。値の中にカンマ（,）があるなら、その値を \"\" で囲んでください。")
+        rows.append((cells + [""] * len(header))[: len(header)])
+        lines.append(n)
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    df = df.loc[:, [name != "" or df.iloc[:, i].map(lambda v: str(v).strip() != "").any()
+                    for i, name in enumerate(df.columns)]]  # unnamed, empty columns: layout only
+    notes = []
+    if comments:
+        notes.append(f"「#」で始まる {len(comments)} 行（メタデータ）を読み飛ばしました。")
+    if header_line > 1 + len(comments):
+        notes.append(f"見出しは {header_line} 行目にありました（その上の行はタイトルなどとして読み飛ばしました）。")
+    df.attrs.update(encoding=encoding, source=str(path), lines=lines, notes=notes)
     return df
 
 
-def _read_raw(path: Path, schema: dict) -> tuple[pd.DataFrame, int]:
-    header = int(schema.get("header_row", 1))
-    if schema.get("format", "csv") == "xlsx":
-        return _drop_blank_rows(_read_xlsx(path, schema.get("sheet"), header)), header + 1
-    df = read_csv_auto(path, dtype=str, keep_default_na=False, skiprows=header - 1,
-                       skip_blank_lines=False)
-    return _drop_blank_rows(df), header + 1
-
-
-def _drop_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """Drop rows with nothing in them (trailing ",,,," lines); labels stay = row offsets."""
-    blank = df.map(is_blank).all(axis=1)
-    return df[~blank] if blank.any() else df
-
-
-def _read_xlsx(path: Path, sheet: str | None, header: int) -> pd.DataFrame:
+def _xlsx_records(path: Path, sheet: str | None) -> list[tuple[int, list]]:
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception:  # openpyxl raises several types for non-xlsx files
@@ -211,11 +222,83 @@ def _read_xlsx(path: Path, sheet: str | None, header: int) -> pd.DataFrame:
         if sheet is not None and sheet not in book.sheet_names:
             raise DxkitError(f"{path.name} にシート「{sheet}」がありません。あるシート: {'、'.join(book.sheet_names)}")
         rows = pd.read_excel(book, sheet_name=sheet or 0, header=None, dtype=object)
-    df = rows.iloc[header:].reset_index(drop=True)
-    df.columns = [str(c).strip() if not is_blank(c) else "" for c in rows.iloc[header - 1]]
-    df = df.loc[:, [name != "" for name in df.columns]]  # unnamed columns: notes or formatting only
-    df.attrs["encoding"] = "xlsx"
-    return df
+    return [(i + 1, [None if is_blank(v) else v for v in row]) for i, row in enumerate(rows.itertuples(index=False))]
+
+
+def _header_index(records, schema: dict, path: Path) -> int:
+    known = header_names(schema)
+    best, best_score = None, 0
+    for i, (_n, rec) in enumerate(records[:30]):
+        score = sum(rewrite_header(c, schema) in known for c in rec if not is_blank(c))
+        if score > best_score:
+            best, best_score = i, score
+    if best is None:
+        names = "、".join(c["name"] for c in schema["columns"][:6])
+        raise DxkitError(f"{path.name} に、データ「{schema['name']}」の見出しの行（{names} … の列名が並ぶ行）が見つかりません。"
+                         "ファイルの種類と見出しを確かめてください。")
+    return best
+
+
+# ---------------------------------------------------------------- loading datasets
+
+def load_dataset(name: str, *, totals: bool = False) -> pd.DataFrame:
+    """データセット ``name`` を読み込み、スキーマで検証して DataFrame を返します。
+
+    - 日付の列は日付型（datetime64）、整数の列は整数型、区分の列は category 型になります。
+    - 環境変数 ``DXKIT_DATA_DIR`` を設定すると、そのフォルダにある自治体のデータを読み、同じスキーマで検証します。
+    - 検証に通らないときは、列名と行番号（ファイルで数えた行）を示す ``DxkitError`` を出します。
+    - 「-」「X」などの欠測の書き方や、読み替えた列名は、``df.attrs["notes"]`` に注記として残ります。
+    - 市全体の合計の行（地域名が空欄・「市全体」など）は地区の行と分けます。地区の行だけを返すので、
+      合計するときに二重に数えることはありません。合計の行は ``load_dataset(name, totals=True)`` で取り出せます。
+
+    >>> pop = load_dataset("population")       # doctest: +SKIP
+    """
+    return load_file(dataset_path(name), name, totals=totals)
+
+
+def load_file(path, name: str, *, totals: bool = False) -> pd.DataFrame:
+    """ファイル ``path`` を、データセット ``name`` のスキーマで読み込んで検証します（``load_dataset`` の中身）。"""
+    schema = load_schema(name)
+    path = Path(path)
+    raw = read_table(path, schema)
+    df = validate_frame(raw, schema, source=path.name, lines=raw.attrs["lines"])
+    notes = raw.attrs["notes"] + df.attrs["notes"]
+    df, total_rows, more = split_total_rows(df, schema.get("total_row"), df.attrs.get("lines"))
+    out = (total_rows if totals else df).reset_index(drop=True)
+    out.attrs.update(dataset=name, source=str(path), encoding=raw.attrs["encoding"], notes=notes + more,
+                     total_rows=len(total_rows))
+    return out
+
+
+def split_total_rows(df: pd.DataFrame, rule: dict | None, lines=None):
+    """市区町村全体の合計の行を地区の行から分け、(地区の行, 合計の行, 注記) を返します。
+
+    合計の行とみなすのは、地域コードが空欄か 0 だけで、地域名が空欄・「市全体」などの名前・市区町村名と同じ行で、
+    同じ調査日に地区の行もあるものです。地区の行がない（市全体の 1 行だけの）ファイルでは、その行をデータとして残します。
+    """
+    empty = df.iloc[0:0]
+    if not rule or df.empty:
+        return df, empty, []
+    code = df[rule["code"]] if rule["code"] in df else pd.Series(pd.NA, index=df.index)
+    name = df[rule["name"]] if rule["name"] in df else pd.Series(pd.NA, index=df.index)
+    town = df[rule["town"]] if rule["town"] in df else pd.Series(pd.NA, index=df.index)
+    code_total = code.isna() | code.astype("str").str.fullmatch(r"0+").fillna(False).astype(bool)
+    name_total = name.isna() | name.isin(rule["names"]) | (name == town).fillna(False)
+    is_total = (code_total & name_total.astype(bool)).astype(bool)
+    has_districts = (~is_total).groupby(df[rule["date"]]).transform("any") if rule["date"] in df else ~is_total.all()
+    is_total &= has_districts.astype(bool)
+    notes = []
+    lone = code_total & name.isna() & ~is_total
+    if lone.any():
+        df = df.copy()
+        df.loc[lone, rule["name"]] = town[lone].fillna("全体")
+        notes.append(f"地区の分かれていない行（{int(lone.sum())} 行）は、市区町村全体の値として地域名に市区町村名を入れました。")
+    if is_total.any():
+        rows = [int(i) for i in is_total.to_numpy().nonzero()[0]]
+        shown = "、".join(f"{lines[i]} 行目" if lines else f"index {df.index[i]}" for i in rows[:5])
+        notes.append(f"{len(rows)} 行（{shown}{' など' if len(rows) > 5 else ''}）は市区町村全体の合計の行なので、"
+                     "地区の行と分けました（合計するときに二重に数えません。totals=True で取り出せます）。")
+    return df[~is_total], df[is_total], notes
 
 
 # ---------------------------------------------------------------- validation
@@ -225,7 +308,7 @@ def schema_table(schema) -> pd.DataFrame:
     schema = load_schema(schema) if isinstance(schema, str) else schema
     rows = [{"列名": c["name"], "型": c["dtype"], "必須": c.get("required", True),
              "最小": c.get("min"), "最大": c.get("max"), "値の候補": "、".join(map(str, c.get("allowed", []))),
-             "説明": c.get("description", "")} for c in schema["columns"]]
+             "別名": "、".join(c.get("aliases", [])), "説明": c.get("description", "")} for c in schema["columns"]]
     return pd.DataFrame(rows)
 
 
@@ -233,228 +316,66 @@ def validate(df: pd.DataFrame, schema, *, source: str | None = None, first_line:
     """DataFrame をスキーマで検証し、型をそろえた新しい DataFrame を返します（元の df は変えません）。
 
     ``schema`` はスキーマの dict か、データセット名（``"population"`` など）です。
-    列の有無、型、必須（空欄がないこと）、最小・最大、値の候補、書式、重複してはいけないキー、合計の整合を確かめ、
-    問題があれば全部（最大 10 件）を日本語で示す ``DxkitError`` を出します。
-    ``first_line`` を渡すと、行をファイルの行番号（index が 0 の行を ``first_line`` 行目として、index を足した行）で
-    示します。渡さなければ DataFrame の index で示します。
+    列の有無、型、必須（空欄がないこと）、最小・最大、値の候補、書式、重複してはいけないキー、合計の整合を
+    pandera でまとめて確かめ、問題があれば全部（最大 10 件）を日本語で示す ``DxkitError`` を出します。
+    行は、``df.attrs["lines"]``（``read_csv_auto`` が入れるファイルの行番号）か、``first_line`` を渡したときは
+    index が 0 の行を ``first_line`` 行目として数えた行番号で、どちらもなければ DataFrame の index で示します。
     """
     schema = load_schema(schema) if isinstance(schema, str) else schema
-    where = _Where(first_line)
-    df = _match_columns(df, schema, source)
-    problems: list[tuple[int, str]] = []  # (row position, message), sorted by row for the report
-    out = {}
-    for spec in schema["columns"]:
-        out[spec["name"]], found = _convert_column(df[spec["name"]], spec, where)
-        problems += found
-    extra = [c for c in df.columns if c not in out]
-    result = pd.DataFrame(out, index=df.index)
-    for col in extra:
-        result[col] = df[col]
-    keys = [schema.get("unique", [])] + [[c["name"]] for c in schema["columns"] if c.get("unique")]
-    for key in keys:
-        problems += _check_unique(result, key, where)
-    problems += _check_totals(result, schema.get("totals", []), where)
-    problems += _check_not_greater(result, schema.get("not_greater", []), where)
-    if problems:
-        raise DxkitError(_report(schema, source, [text for _pos, text in sorted(problems, key=lambda p: p[0])]))
-    return result
+    lines = None
+    if first_line is None and isinstance(df.attrs.get("lines"), list):
+        table = df.attrs["lines"]
+        if all(isinstance(lb, int) and 0 <= lb < len(table) for lb in df.index):
+            lines = [table[lb] for lb in df.index]
+    return validate_frame(df, schema, source=source, lines=lines, first_line=first_line)
 
 
-class _Where:
-    """Describes a row the way a person finds it: a file line number, or else the index label."""
+def age_bands(df: pd.DataFrame) -> list[str]:
+    """人口の表にある年齢階級（"0-4歳" … "100歳以上"、または "85歳以上" まで）を若い順に返します。
 
-    def __init__(self, first_line: int | None):
-        self.first_line = first_line
+    自治体によって最後の階級が「85歳以上」のことも「100歳以上」のこともあるので、列名を書き並べずに
+    この関数で取り出します。
 
-    def __call__(self, pos: int, label) -> str:
-        if self.first_line is None:
-            return f"index {label} の行"
-        offset = label if isinstance(label, (int, np.integer)) else pos  # file reads keep labels = row offsets
-        return f"{self.first_line + offset} 行目"
-
-
-def _report(schema: dict, source: str | None, problems: list[str]) -> str:
-    title = f"データ「{schema.get('name', '')}」" + (f"（{source}）" if source else "")
-    lines = [f"{title}に問題が {len(problems)} 件あります。"]
-    lines += [f"・{p}" for p in problems[:MAX_REPORTED]]
-    if len(problems) > MAX_REPORTED:
-        lines.append(f"・ほか {len(problems) - MAX_REPORTED} 件")
-    return "\n".join(lines)
+    >>> age_bands(load_dataset("population"))[-1]     # doctest: +SKIP
+    '100歳以上'
+    """
+    return age_bands_of(df)
 
 
-def _match_columns(df: pd.DataFrame, schema: dict, source: str | None) -> pd.DataFrame:
-    """Find every schema column, tolerating 全角/半角 and stray spaces in the header."""
-    by_norm = {normalize_text(str(c)): c for c in df.columns}
-    renames, missing = {}, []
-    for spec in schema["columns"]:
-        name = spec["name"]
-        if name in df.columns:
-            continue
-        if normalize_text(name) in by_norm:
-            renames[by_norm[normalize_text(name)]] = name
-        elif spec.get("required", True):
-            missing.append(name)
-    if missing:
-        where = f"（{source}）" if source else ""
-        have = "、".join(map(str, df.columns[:60]))
-        raise DxkitError(
-            f"データ「{schema.get('name', '')}」{where}に必要な列がありません: {'、'.join(missing)}。"
-            f"見出しの行の列名を確かめてください。今ある列: {have}"
-        )
-    df = df.rename(columns=renames)
-    for spec in schema["columns"]:
-        if spec["name"] not in df.columns:
-            df = df.assign(**{spec["name"]: None})
-    return df
+_CHOME = re.compile(r"(\d+)丁目")
+_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
 
 
-def is_blank(value) -> bool:
-    """None・NaN・NaT・pd.NA と、空白だけの文字列なら True を返します。"""
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+def _district_key(text: str) -> str:
+    text = normalize_text(str(text))
+    text = re.sub(r"([一二三四五六七八九十]+)丁目", lambda m: _kanji_number(m.group(1)) + "丁目", text)
+    return _CHOME.sub(r"\1-", text)  # 国府台1丁目 and 国府台1-7-5 share the key 国府台1-
 
 
-def _convert_column(series: pd.Series, spec: dict, where: _Where) -> tuple[pd.Series, list[tuple[int, str]]]:
-    convert = _CONVERTERS[spec["dtype"]]
-    values, problems = [], []
-    for pos, (label, value) in enumerate(series.items()):
-        if is_blank(value):
-            values.append(None)
-            if spec.get("required", True):
-                problems.append((pos, f"{where(pos, label)}、列「{spec['name']}」が空欄です（必ず入れる列です）。"))
-            continue
-        try:
-            converted = convert(value, spec)
-            _check_value(converted, spec)
-        except DxkitError as exc:
-            values.append(None)
-            problems.append((pos, f"{where(pos, label)}、列「{spec['name']}」: {exc}"))
-            continue
-        values.append(converted)
-    return _to_series(values, spec, series.index), problems
+def _kanji_number(text: str) -> str:
+    if "十" not in text:
+        return text.translate(_KANJI_DIGITS)
+    tens, _, ones = text.partition("十")
+    return str((int(tens.translate(_KANJI_DIGITS)) if tens else 1) * 10 + (int(ones.translate(_KANJI_DIGITS)) if ones else 0))
 
 
-def _to_int(value, spec):
-    number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else parse_number(str(value))
-    if isinstance(number, float) and not number.is_integer():
-        raise DxkitError(f"値「{value}」は整数ではありません。")
-    return int(number)
+def match_district(addresses: pd.Series, districts) -> pd.Series:
+    """住所の列から、それぞれの住所がどの地区（``districts`` の名前）にあるかを決めた列を返します。
 
+    住所の中に地区名がいちばん長く一致するものを選びます（「桜台」と「桜台東」なら「桜台東」）。
+    「国府台1丁目」と「国府台1-7-5」、「駒場一丁目」と「駒場1丁目」のような丁目の書き方の違いはそろえて照合します。
+    どの地区にも当たらない住所は欠損値（<NA>）になります。
+    """
+    keys = sorted({(_district_key(d), d) for d in pd.Series(list(districts)).dropna().astype(str)},
+                  key=lambda kd: -len(kd[0]))
 
-def _to_float(value, spec):
-    if isinstance(value, bool):
-        raise DxkitError(f"値「{value}」は数値ではありません。")
-    return float(value if isinstance(value, (int, float)) else parse_number(str(value)))
+    def find(address):
+        if is_blank(address):
+            return pd.NA
+        text = _district_key(address) + "-"
+        return next((d for key, d in keys if key and key in text), pd.NA)
 
-
-def _to_str(value, spec):
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _to_category(value, spec):
-    return normalize_text(_to_str(value, spec))
-
-
-def _to_date(value, spec):
-    if isinstance(value, (_dt.date, pd.Timestamp)):
-        return pd.Timestamp(value).date()
-    text = str(value).strip()
-    fmt = spec.get("format", "iso")
-    if fmt == "iso":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise DxkitError(f"値「{text}」は「2024-04-01」の形の日付ではありません。")
-        return parse_wareki(text)
-    if fmt in ("wareki", "wareki_month"):
-        return parse_wareki(text, default_day=1 if fmt == "wareki_month" else None)
-    try:
-        return _dt.datetime.strptime(text, fmt).date()
-    except ValueError:
-        raise DxkitError(f"値「{text}」は日付の形（{fmt}）になっていません。") from None
-
-
-_CONVERTERS = {"int": _to_int, "float": _to_float, "str": _to_str, "category": _to_category, "date": _to_date}
-_TYPE_NAMES = {"int": "整数", "float": "数値", "str": "文字列", "category": "区分", "date": "日付"}
-
-
-def _check_value(value, spec: dict) -> None:
-    low, high = spec.get("min"), spec.get("max")
-    if spec["dtype"] == "date":
-        low = low and _dt.date.fromisoformat(low)
-        high = high and _dt.date.fromisoformat(high)
-    if low is not None and value < low:
-        raise DxkitError(f"値「{value}」は {low} 以上である必要があります。")
-    if high is not None and value > high:
-        raise DxkitError(f"値「{value}」は {high} 以下である必要があります。")
-    if "allowed" in spec and value not in spec["allowed"]:
-        raise DxkitError(f"値「{value}」は使えません。使える値: {'、'.join(map(str, spec['allowed']))}")
-    if "pattern" in spec and not re.fullmatch(spec["pattern"], str(value)):
-        hint = spec.get("pattern_hint", f"正規表現 {spec['pattern']}")
-        raise DxkitError(f"値「{value}」の書き方が違います（{hint}）。")
-
-
-def _to_series(values: list, spec: dict, index) -> pd.Series:
-    dtype, name = spec["dtype"], spec["name"]
-    if dtype == "int":
-        has_na = any(v is None for v in values)
-        return pd.Series(values, index=index, name=name, dtype="Int64" if has_na else "int64")
-    if dtype == "float":
-        return pd.Series([float("nan") if v is None else v for v in values], index=index, name=name, dtype="float64")
-    if dtype == "date":
-        return pd.Series(pd.to_datetime(values), index=index, name=name).astype("datetime64[ns]")
-    if dtype == "category":
-        cats = spec.get("allowed")
-        return pd.Series(pd.Categorical(values, categories=cats), index=index, name=name)
-    return pd.Series(values, index=index, name=name, dtype="str")
-
-
-def _check_unique(df: pd.DataFrame, key: list[str], where: _Where) -> list[tuple[int, str]]:
-    if not key:
-        return []
-    dup = df.duplicated(subset=key, keep=False)
-    problems = []
-    for values, group in df[dup].groupby(key, sort=False, dropna=False):
-        values = values if isinstance(values, tuple) else (values,)
-        positions = [df.index.get_loc(lb) for lb in group.index]
-        lines = "、".join(where(pos, lb) for pos, lb in zip(positions, group.index))
-        shown = "、".join(f"{k}={_show(v)}" for k, v in zip(key, values))
-        what = f"{'・'.join(key)} の組み合わせ（{shown}）" if len(key) > 1 else f"列「{key[0]}」の値「{_show(values[0])}」"
-        problems.append((positions[0], f"{lines}: {what}が重複しています。1 行に 1 つにしてください。"))
-    return problems
-
-
-def _show(value) -> str:
-    return f"{value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else str(value)
-
-
-def _check_totals(df: pd.DataFrame, totals: list[dict], where: _Where) -> list[tuple[int, str]]:
-    problems = []
-    for rule in totals:
-        parts = df[rule["parts"]].sum(axis=1, min_count=len(rule["parts"]))
-        bad = df[rule["total"]].notna() & parts.notna() & (df[rule["total"]] != parts)
-        for label in df.index[bad.fillna(False)]:
-            pos = df.index.get_loc(label)
-            problems.append((pos, f"{where(pos, label)}、列「{rule['total']}」: 値 {df.at[label, rule['total']]} が、"
-                                  f"{rule.get('label', '内訳の列')}の合計 {parts[label]} と合いません。"))
-    return problems
-
-
-def _check_not_greater(df: pd.DataFrame, rules: list[list[str]], where: _Where) -> list[tuple[int, str]]:
-    problems = []
-    for small, large in rules:
-        bad = (df[small] > df[large]).fillna(False)
-        for label in df.index[bad]:
-            pos = df.index.get_loc(label)
-            problems.append((pos, f"{where(pos, label)}、列「{small}」: 値 {df.at[label, small]} が「{large}」"
-                                  f"（{df.at[label, large]}）より大きくなっています。"))
-    return problems
+    return pd.Series([find(a) for a in addresses], index=addresses.index, name="地域名", dtype="str")
 
 
 # ---------------------------------------------------------------- Series helpers
@@ -469,6 +390,7 @@ def to_number_series(series: pd.Series, errors: str = "raise") -> pd.Series:
 
     読めない値があるとき、``errors="raise"``（既定）なら読めなかった行をまとめて示す ``DxkitError`` を出し、
     ``errors="coerce"`` なら NaN にして、理由を ``result.attrs["errors"]``（index → メッセージ）に入れます。
+    「-」「―」「…」「*」「X」「秘匿」（統計表の欠測の書き方）と空欄は、エラーにせず NaN にします。
     """
     return _map_reporting(series, parse_number, errors, "数値", float("nan"), "float64")
 
@@ -491,7 +413,7 @@ def _map_reporting(series: pd.Series, func, errors: str, what: str, missing, dty
         raise DxkitError('errors には "raise" か "coerce" を指定してください。')
     values, failed = [], {}
     for label, value in series.items():
-        if is_blank(value):
+        if is_blank(value) or missing_token(value) is not None:  # "-", "X", "秘匿" ... mean missing
             values.append(missing)
             continue
         try:
@@ -501,10 +423,18 @@ def _map_reporting(series: pd.Series, func, errors: str, what: str, missing, dty
             failed[label] = str(exc)
     if failed and errors == "raise":
         lines = [f"{len(failed)} 行の値を{what}として読めませんでした。"]
-        lines += [f"・index {k}: {v}" for k, v in list(failed.items())[:MAX_REPORTED]]
+        lines += [f"・{_row_label(series, k)}: {v}" for k, v in list(failed.items())[:MAX_REPORTED]]
         if len(failed) > MAX_REPORTED:
             lines.append(f"・ほか {len(failed) - MAX_REPORTED} 件")
         raise DxkitError("\n".join(lines))
     result = pd.Series(values, index=series.index, name=series.name).astype(dtype)
     result.attrs["errors"] = failed
     return result
+
+
+def _row_label(series: pd.Series, label) -> str:
+    """The file line of a row read by read_csv_auto (attrs["lines"]), else its index label."""
+    table = series.attrs.get("lines")
+    if isinstance(table, list) and isinstance(label, int) and 0 <= label < len(table):
+        return f"{table[label]} 行目"
+    return f"index {label}"

@@ -18,12 +18,15 @@ __all__ = ["ERAS", "normalize_text", "parse_number", "parse_wareki", "to_wareki"
 _SPACES = re.compile(r"\s+")
 # Minus-like characters staff type into numbers (hyphen, en dash, full-width minus, ...).
 _MINUS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"
+# Hyphens NFKC leaves alone (U+2010 HYPHEN, U+2011 NON-BREAKING HYPHEN, U+2212 MINUS SIGN) -> "-".
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2212": "-"})
 
 
 def normalize_text(text):
     """文字列の表記ゆれをそろえます。
 
     - 全角の英数字・記号を半角に、半角カタカナを全角にします（Unicode の NFKC 正規化）。
+    - 「‐」（U+2010）「‑」（U+2011）「−」（U+2212）を半角の「-」にします（「－」と同じ扱い）。
     - 全角スペースやタブ、連続する空白を半角スペース 1 つにします。
     - 前後の空白を取り除きます。
 
@@ -36,16 +39,19 @@ def normalize_text(text):
     """
     if not isinstance(text, str):
         return text
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text.translate(_HYPHENS))).strip()
 
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+# Digit grouping must be real thousands: 1,234 and 12,345,678 but not 1,23,4.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 def parse_number(text):
     """数字の文字列を数値（int か float）にします。
 
     「１，２３４」のような全角数字やカンマ区切り、「1,234円」ではなく純粋な数だけを受け付けます。
+    カンマは 3 桁ごとの区切りだけを認めます（「1,23,4」や、間に空白のある「1 234」は読めません）。
     「△12」「▲12」（役所の表で使う負の数の書き方）は -12 になります。
     空の文字列・None は None を返します。読めないときは ``DxkitError`` を出します。
 
@@ -56,10 +62,13 @@ def parse_number(text):
     """
     if text is None or isinstance(text, (int, float)) and not isinstance(text, bool):
         return None if text is None or text != text else text
-    s = normalize_text(str(text)).replace(",", "").replace(" ", "")
+    s = normalize_text(str(text))
     if s == "":
         return None
-    s = re.sub(f"^[△▲{_MINUS}]", "-", s)
+    s = re.sub(f"^[△▲{_MINUS}]\\s*", "-", s)
+    if "," in s and not _GROUPED.fullmatch(s):
+        raise DxkitError(f"「{text}」を数値として読めません。カンマ（,）は 3 桁ごとの区切り（1,234）にだけ使います。")
+    s = s.replace(",", "")
     if not _NUMBER.fullmatch(s):
         raise DxkitError(f"「{text}」を数値として読めません。数字とカンマ（,）と小数点だけで書いてください。")
     return float(s) if "." in s else int(s)
@@ -95,6 +104,7 @@ _WAREKI = re.compile(
 _SEIREKI = re.compile(
     r"(?P<y>\d{4})\s*[./\-年]\s*(?P<m>\d{1,2})\s*(?:[./\-月]\s*(?P<d>\d{1,2})\s*日?|月)?"
     r"|(?P<y8>\d{4})(?P<m8>\d{2})(?P<d8>\d{2})"
+    r"|(?P<mm>\d{1,2})/(?P<md>\d{1,2})/(?P<my>\d{4})"  # M/D/YYYY, as some LinkData exports write
 )
 _EXAMPLES = "例: 令和6年4月1日、R6.4.1、H31.4.30、2024-04-01"
 
@@ -106,7 +116,7 @@ def parse_wareki(text, *, default_day: int | None = None) -> _dt.date:
 
     - 「令和6年4月1日」「令和元年5月1日」「平成31年4月30日」「昭和64年1月7日」「大正15年12月24日」
     - 略記「R6.4.1」「H31.4.30」「S64/1/7」「R元.5.1」「平31.4.30」、全角の「Ｒ６．４．１」
-    - 西暦「2024-04-01」「2024/4/1」「2024年4月1日」「20240401」
+    - 西暦「2024-04-01」「2024/4/1」「2024年4月1日」「20240401」、月/日/年の「4/1/2024」
 
     日を書かない「令和5年4月」「R5.4」は ``default_day`` を指定したときだけ受け付けます
     （月ごとの集計なら ``default_day=1``）。
@@ -131,6 +141,8 @@ def parse_wareki(text, *, default_day: int | None = None) -> _dt.date:
     if m := _SEIREKI.fullmatch(s):
         if m["y8"]:
             return _make_date(text, int(m["y8"]), int(m["m8"]), int(m["d8"]), None)
+        if m["my"]:
+            return _make_date(text, int(m["my"]), int(m["mm"]), int(m["md"]), None)
         return _make_date(text, int(m["y"]), int(m["m"]), _day(text, m["d"], default_day), None)
     raise DxkitError(f"「{text}」を日付として読めません。{_EXAMPLES} のように書いてください。")
 

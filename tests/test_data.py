@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+import warnings
 
 import pandas as pd
 import pytest
@@ -109,7 +110,7 @@ def test_parse_number_rejects_words(raw):
 
 
 def test_to_number_series_reports_all_bad_rows():
-    series = pd.Series(["１，２３４", "x", "5", "y"])
+    series = pd.Series(["１，２３４", "z", "5", "y"])
     with pytest.raises(DxkitError) as err:
         to_number_series(series)
     assert "2 行" in str(err.value) and "index 1" in str(err.value) and "index 3" in str(err.value)
@@ -276,7 +277,7 @@ def test_load_dataset_unknown_name_lists_available():
     with pytest.raises(DxkitError) as err:
         load_dataset("populaton")
     assert "populaton" in str(err.value)
-    for name in ("population", "nursery", "applications"):
+    for name in ("population", "preschool", "nursery_enrollment", "applications"):
         assert name in str(err.value)
 
 
@@ -291,11 +292,20 @@ def test_load_population_types_and_totals():
     assert (pop[band_cols].sum(axis=1) == pop["総人口"]).all()
 
 
-def test_load_nursery_from_excel_with_title_rows():
-    nursery = load_dataset("nursery")
-    assert nursery["施設番号"].iloc[0] == "N001"
-    assert set(nursery["種別"].cat.categories) == {"認可保育所", "認定こども園", "小規模保育"}
-    assert nursery["定員"].dtype == "int64"
+def test_load_enrollment_from_excel_with_title_rows_and_dash_cells():
+    enrollment = load_dataset("nursery_enrollment")
+    assert set(enrollment["種別"].cat.categories) == {"認可保育所", "認定こども園", "小規模保育"}
+    assert enrollment["定員"].dtype == "int64"
+    small = enrollment["種別"] == "小規模保育"
+    assert enrollment.loc[small, "3歳児"].isna().all() and enrollment.loc[~small, "3歳児"].notna().all()
+    notes = " ".join(enrollment.attrs["notes"])
+    assert "見出しは 3 行目" in notes and f"列「3歳児」ほか 2 列の {int(small.sum())} 行" in notes and "「-」" in notes
+
+
+def test_load_preschool_in_the_standard_layout():
+    pre = load_dataset("preschool")
+    assert {"名称", "種別", "所在地_連結表記", "収容定員", "緯度", "経度"} <= set(pre.columns)
+    assert pre["収容定員"].dtype == "int64" and pre["全国地方公共団体コード"].eq("999016").all()
 
 
 def test_load_applications_turns_wareki_and_zenkaku_into_values():
@@ -309,7 +319,7 @@ def test_load_applications_turns_wareki_and_zenkaku_into_values():
 def test_dataset_path_works_from_any_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert dataset_path("population").is_file()
-    assert load_dataset("nursery").shape[0] > 0
+    assert load_dataset("nursery_enrollment").shape[0] > 0
 
 
 def test_dataset_path_for_folders_and_unknown_names(tmp_path):
@@ -364,14 +374,40 @@ def test_town_csv_blank_lines_keep_line_numbers(tmp_path, monkeypatch):
     assert "問題が 1 件" in str(err.value) and "5 行目、列「総人口」" in str(err.value)
 
 
-def test_town_data_dir_missing_file_falls_back_to_the_sample_with_a_warning(tmp_path, monkeypatch):
+def test_town_data_dir_missing_file_uses_the_sample_and_says_so_once(tmp_path, monkeypatch, capsys):
+    town_population(tmp_path)
+    (tmp_path / "人口.csv").write_text("x", encoding="utf-8")  # misnamed: listed as unused
     monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
-    monkeypatch.setattr("dxkit.data._FALLBACK_WARNED", set())
-    with pytest.warns(UserWarning) as caught:
-        df = load_dataset("nursery")
-    assert len(df) > 0
-    message = str(caught[0].message)
-    assert "nursery.xlsx" in message and "DXKIT_DATA_DIR" in message and "置いて" in message
+    monkeypatch.setattr("dxkit.town._ANNOUNCED", set())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a banner, not a warning
+        df = load_dataset("nursery_enrollment")
+        load_dataset("population")
+    assert len(df) > 0 and df.attrs["source"].startswith(str(data.bundled_dir()))
+    shown = capsys.readouterr().out
+    assert shown.count("自治体のデータのフォルダ") == 1
+    town_line = next(line for line in shown.splitlines() if "自治体のデータを使うもの" in line)
+    sample_line = next(line for line in shown.splitlines() if "同梱の見本" in line)
+    assert "population（population.csv）" in town_line and "nursery_enrollment" in sample_line
+    assert "人口.csv" in shown
+
+
+def test_town_data_dir_that_does_not_exist_is_an_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path / "no_such_folder"))
+    with pytest.raises(DxkitError, match="存在しません"):
+        load_dataset("population")
+    with pytest.raises(DxkitError, match="存在しません"):
+        dataset_path("applications")
+
+
+def test_town_file_with_a_standard_name_is_found(tmp_path, monkeypatch):
+    town_population(tmp_path)
+    (tmp_path / "population.csv").rename(tmp_path / "131105_population_20170401.csv")
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    assert dataset_path("population").name == "131105_population_20170401.csv"
+    (tmp_path / "999999_population.csv").write_bytes((tmp_path / "131105_population_20170401.csv").read_bytes())
+    with pytest.raises(DxkitError, match="2 つあります"):
+        dataset_path("population")
 
 
 def test_town_data_dir_wrong_encoding(tmp_path, monkeypatch):
@@ -382,47 +418,48 @@ def test_town_data_dir_wrong_encoding(tmp_path, monkeypatch):
 
 
 def test_town_data_dir_not_an_excel_file(tmp_path, monkeypatch):
-    (tmp_path / "nursery.xlsx").write_text("これは Excel ではありません", encoding="utf-8")
+    (tmp_path / "nursery_enrollment.xlsx").write_text("これは Excel ではありません", encoding="utf-8")
     monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
     with pytest.raises(DxkitError, match="Excel ファイル"):
-        load_dataset("nursery")
+        load_dataset("nursery_enrollment")
 
 
 def test_town_excel_with_wrong_sheet_name(tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    wb = load_workbook(dataset_path("nursery"))
-    wb["保育施設一覧"].title = "Sheet1"
-    wb.save(tmp_path / "nursery.xlsx")
+    wb = load_workbook(dataset_path("nursery_enrollment"))
+    wb["入所状況"].title = "Sheet1"
+    wb.save(tmp_path / "nursery_enrollment.xlsx")
     monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
-    with pytest.raises(DxkitError, match="シート「保育施設一覧」がありません.*Sheet1"):
-        load_dataset("nursery")
+    with pytest.raises(DxkitError, match="シート「入所状況」がありません.*Sheet1"):
+        load_dataset("nursery_enrollment")
 
 
 def test_town_excel_bad_value_reports_excel_row(tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    wb = load_workbook(dataset_path("nursery"))
-    ws = wb["保育施設一覧"]
+    wb = load_workbook(dataset_path("nursery_enrollment"))
+    ws = wb["入所状況"]
     header = [c.value for c in ws[3]]
     ws.cell(row=5, column=header.index("定員") + 1, value=-1)
-    wb.save(tmp_path / "nursery.xlsx")
+    wb.save(tmp_path / "nursery_enrollment.xlsx")
     monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
     with pytest.raises(DxkitError, match="5 行目、列「定員」"):
-        load_dataset("nursery")
+        load_dataset("nursery_enrollment")
 
 
 def test_town_excel_with_blank_row_above_header(tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    wb = load_workbook(dataset_path("nursery"))
-    ws = wb["保育施設一覧"]
+    wb = load_workbook(dataset_path("nursery_enrollment"))
+    ws = wb["入所状況"]
     ws["A2"] = None  # the row between title and header is now empty
-    ws.cell(row=6, column=1, value="N001")  # duplicate 施設番号 on Excel row 6
-    wb.save(tmp_path / "nursery.xlsx")
+    first = ws["A4"].value
+    ws.cell(row=6, column=1, value=first)  # duplicate 施設名 on Excel row 6
+    wb.save(tmp_path / "nursery_enrollment.xlsx")
     monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
-    with pytest.raises(DxkitError, match="4 行目、6 行目: 列「施設番号」の値「N001」が重複"):
-        load_dataset("nursery")
+    with pytest.raises(DxkitError, match=f"4 行目、6 行目: 列「施設名」の値「{first}」が重複"):
+        load_dataset("nursery_enrollment")
 
 
 def test_non_schema_folder_prefers_town_copy(tmp_path, monkeypatch):

@@ -61,11 +61,13 @@ _L1 = """
 
 register(Item(
     id="05/01/total_2024_raw",
-    title="読み込んだ CSV から 2024年4月1日の総人口の合計",
-    var="total_2024",
-    setup=_L1,
-    solution='total_2024 = raw.loc[raw["調査年月日"] == "2024-04-01", "総人口"].sum()',
-    hints=["この時点の「調査年月日」は日付ではなく文字列です。`raw[\"調査年月日\"] == \"2024-04-01\"` で行を選べます。",
+    title="読み込んだ CSV から最新の調査年月日の総人口の合計",
+    var="total_latest",
+    setup=_L1 + """
+    latest_day = raw["調査年月日"].max()
+""",
+    solution='total_latest = raw.loc[raw["調査年月日"] == latest_day, "総人口"].sum()',
+    hints=["この時点の「調査年月日」は日付ではなく文字列です。`raw[\"調査年月日\"] == latest_day` で行を選べます。",
            '`raw.loc[条件, "総人口"].sum()` のように、行の条件と列名を一度に指定できます。'],
 ))
 
@@ -75,7 +77,7 @@ register(Item(
     var="capacity_total",
     setup=_L1,
     solution="""
-        nursery_raw = pd.read_excel(dataset_path("nursery"), skiprows=2)
+        nursery_raw = pd.read_excel(dataset_path("nursery_enrollment"), skiprows=2)
         capacity_total = nursery_raw["定員"].sum()
     """,
     hints=["Excel の 1〜2 行目はタイトルと基準日です。見出しは 3 行目にあります。",
@@ -145,11 +147,11 @@ register(Item(
     setup=_L1 + """
     raw_text = read_csv_auto(dataset_path("population"), dtype={"地域コード": str, "全国地方公共団体コード": str})
     broken = raw_text.copy()
-    broken.loc[3, "総人口"] = 3880
+    broken.loc[3, "総人口"] = raw_text.loc[3, "総人口"] + 80
 """,
     solution="""
         fixed = broken.copy()
-        fixed.loc[3, "総人口"] = 3800
+        fixed.loc[3, "総人口"] = broken.loc[3, "男性"] + broken.loc[3, "女性"]
         checked = validate(fixed, "population")
     """,
     hints=["エラーのメッセージに、何行目のどの列が、何と合わないのかが書いてあります。",
@@ -161,11 +163,13 @@ register(Item(
 
 _L2 = """
     import pandas as pd
-    from dxkit.data import load_dataset
+    from dxkit.data import age_bands, load_dataset, match_district
     pop = load_dataset("population")
-    nursery = load_dataset("nursery")
+    preschool = load_dataset("preschool")
     apps = load_dataset("applications")
     latest = pop[pop["調査年月日"] == pop["調査年月日"].max()]
+    preschool["地域名"] = match_district(preschool["所在地_連結表記"], latest["地域名"])
+    nursery = preschool[preschool["種別"].str.contains("保育|こども園", na=False)]
 """
 _L2_KIDS = _L2 + """
     kids04 = latest.groupby("地域名")[["0-4歳の男性", "0-4歳の女性"]].sum().sum(axis=1)
@@ -227,15 +231,15 @@ register(Item(
     title="地区別の保育施設の定員の合計",
     var="capacity",
     setup=_L2,
-    solution='capacity = nursery.groupby("地域名")["定員"].sum()',
-    hints=["nursery は 1 行が 1 施設です。地区ごとにまとめます。", '`nursery.groupby("地域名")["定員"].sum()` です。'],
+    solution='capacity = nursery.groupby("地域名")["収容定員"].sum()',
+    hints=["nursery は 1 行が 1 施設です。地区ごとにまとめます。", '`nursery.groupby("地域名")["収容定員"].sum()` です。'],
     ignore_order=True,
 ))
 
 _L2_TABLE = _L2_KIDS + """
     kids59 = latest.groupby("地域名")[["5-9歳の男性", "5-9歳の女性"]].sum().sum(axis=1)
     preschool = kids04 + kids59 / 5
-    capacity = nursery.groupby("地域名")["定員"].sum()
+    capacity = nursery.groupby("地域名")["収容定員"].sum()
     USE_RATE = 0.5
     left = preschool.rename("就学前児童数").reset_index()
     right = capacity.rename("定員").reset_index()
@@ -264,15 +268,17 @@ _L2_FY = _L2 + """
 
 register(Item(
     id="05/02/online_rate",
-    title="令和6年度の手続別オンライン申請率（％）",
+    title="最新の年度の手続別オンライン申請率（％）",
     var="rate_r6",
-    setup=_L2_FY,
+    setup=_L2_FY + """
+    last_fy = apps["年度"].max()
+""",
     solution="""
-        r6 = apps[apps["年度"] == 2024]
+        r6 = apps[apps["年度"] == last_fy]
         sums = r6.groupby("手続名")[["件数", "オンライン件数"]].sum()
         rate_r6 = sums["オンライン件数"] / sums["件数"] * 100
     """,
-    hints=["令和6年度は 2024年4月〜2025年3月、つまり「年度」が 2024 の行です。",
+    hints=["最新の年度は `last_fy`（見本のデータでは 2024、つまり令和6年度）です。「年度」が last_fy の行を選びます。",
            "月ごとの率の平均ではなく、1 年分の件数を先に合計してから割ります（合計の比）。"],
     ignore_order=True,
 ))
@@ -283,9 +289,9 @@ register(Item(
 _L3 = _L2_KIDS + """
     kids59 = latest.groupby("地域名")[["5-9歳の男性", "5-9歳の女性"]].sum().sum(axis=1)
     preschool = kids04 + kids59 / 5
-    capacity = nursery.groupby("地域名")["定員"].sum()
+    capacity = nursery.groupby("地域名")["収容定員"].sum()
     apps["年度"] = apps["年月"].dt.year - (apps["年月"].dt.month < 4)
-    AGE_BANDS = [f"{a}-{a + 4}歳" for a in range(0, 100, 5)] + ["100歳以上"]
+    AGE_BANDS = age_bands(pop)
     PROCS = ["保育所等の利用申込", "児童手当の認定請求", "住民票の写しの交付請求"]
 """
 
@@ -398,6 +404,7 @@ _L4_FY = """
     apps["年度"] = apps["年月"].dt.year - (apps["年月"].dt.month < 4)
     sums = apps.groupby(["手続名", "年度"], observed=True)[["件数", "オンライン件数"]].sum()
     rate = (sums["オンライン件数"] / sums["件数"] * 100).unstack("年度")
+    before, after = sorted(rate.columns)[:2]
 """
 
 register(Item(
@@ -406,11 +413,11 @@ register(Item(
     var="did",
     setup=_L4_FY,
     solution="""
-        change_target = rate.loc["保育所等の利用申込", 2023] - rate.loc["保育所等の利用申込", 2022]
-        change_compare = rate.loc["児童手当の認定請求", 2023] - rate.loc["児童手当の認定請求", 2022]
+        change_target = rate.loc["保育所等の利用申込", after] - rate.loc["保育所等の利用申込", before]
+        change_compare = rate.loc["児童手当の認定請求", after] - rate.loc["児童手当の認定請求", before]
         did = change_target - change_compare
     """,
-    hints=['まず保育所等の利用申込の「令和5年度 − 令和4年度」の変化を `rate.loc["保育所等の利用申込", 2023]` などで求めます。',
+    hints=['まず保育所等の利用申込の「after の年度 − before の年度」の変化を `rate.loc["保育所等の利用申込", after]` などで求めます。',
            "同じ変化を比較対象（児童手当の認定請求）でも求め、対象の変化から比較対象の変化を引きます。"],
 ))
 

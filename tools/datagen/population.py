@@ -116,37 +116,48 @@ def build() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).sort_values(["調査年月日", "地域コード"], ignore_index=True)
 
 
+TOTAL_ROW_NAMES = ["市全体", "町全体", "村全体", "区全体", "全体", "合計", "総数", "計", "市計", "町計", "村計", "区計"]
+
+
 def schema() -> dict:
-    count = {"dtype": "int", "min": 0, "max": 100000}
-    bands = [dict(name=c, **count, description=f"{c.replace('の', '・')}の人数") for c in band_columns()]
+    """The 地域・年齢別人口 schema: the standard's columns, the names other layouts use, the optional parts."""
+    count = {"dtype": "int", "min": 0}
     return {
         "name": "population",
-        "title": "地域・年齢別人口（架空のみどり野市）",
-        "description": "デジタル庁「自治体標準オープンデータセット」の「地域・年齢別人口」の列名にそろえた、"
-                       "架空のみどり野市の地区別・5歳階級別・男女別の人口です（各年4月1日現在、住民基本台帳の想定）。",
+        "title": "地域・年齢別人口",
+        "standard": "デジタル庁「自治体標準オープンデータセット」の「地域・年齢別人口」（2024 年版の列名と、"
+                    "それより前の推奨データセットの列名のどちらも読めます）",
+        "description": "地区別・5歳階級別・男女別の人口です。同梱の見本は架空のみどり野市（各年4月1日現在、"
+                       "住民基本台帳の想定）。年齢階級の最後は「100歳以上」ですが、「85歳以上」などで終わるファイルも読めます。",
         "file": "population.csv",
+        "file_patterns": ["*population*.csv", "*population*.xlsx", "*地域・年齢別人口*.csv", "*地域・年齢別人口*.xlsx"],
         "format": "csv",
         "encoding": "cp932",
         "header_row": 1,
-        "unique": ["調査年月日", "地域コード"],
-        "totals": [
-            {"total": "総人口", "parts": ["男性", "女性"], "label": "男性・女性"},
-            {"total": "男性", "parts": band_columns()[0::2], "label": "年齢階級別の男性"},
-            {"total": "女性", "parts": band_columns()[1::2], "label": "年齢階級別の女性"},
-        ],
+        "unique": [["調査年月日", "地域コード"], ["調査年月日", "地域名"]],
+        "totals": [{"total": "総人口", "parts": ["男性", "女性"], "label": "男性・女性"}],
+        "age_bands": {"sexes": ["男性", "女性"], "tops": [85, 90, 95, 100], "after": "女性",
+                      "unknown": "年齢不詳", "unknown_aliases": ["不詳者", "不詳"]},
+        "header_rewrites": [[r"^(\d+)歳の(男性|女性)以上$", r"\1歳以上の\2"]],
+        "total_row": {"code": "地域コード", "name": "地域名", "town": "地方公共団体名", "date": "調査年月日",
+                      "names": TOTAL_ROW_NAMES},
         "columns": [
-            {"name": "全国地方公共団体コード", "dtype": "str", "pattern": r"\d{6}",
-             "pattern_hint": "6 桁の数字", "description": "市区町村のコード（検査数字つき 6 桁）。99 で始まる架空のコードです。"},
-            {"name": "地域コード", "dtype": "str", "pattern": r"\d{3}", "pattern_hint": "3 桁の数字（例: 001）",
-             "description": "市の中の地区のコード"},
-            {"name": "地方公共団体名", "dtype": "str", "description": "市区町村名"},
-            {"name": "調査年月日", "dtype": "date", "format": "iso", "description": "人口を数えた日（YYYY-MM-DD）"},
-            {"name": "地域名", "dtype": "str", "description": "地区の名前"},
+            {"name": "全国地方公共団体コード", "dtype": "str", "pattern": r"\d{6}", "pattern_hint": "6 桁の数字",
+             "aliases": ["都道府県コード又は市区町村コード", "市区町村コード", "地方公共団体コード"],
+             "description": "市区町村のコード（検査数字つき 6 桁）。同梱の見本は 99 で始まる架空のコードです。"},
+            {"name": "地域コード", "dtype": "str", "required": False,
+             "description": "市区町村の中の地区のコード（先頭の 0 を残すため文字列）。桁数は自治体によって違います"},
+            {"name": "都道府県名", "dtype": "str", "required": False, "description": "都道府県名（2024 年版の列）"},
+            {"name": "地方公共団体名", "dtype": "str", "aliases": ["市区町村名"], "description": "市区町村名"},
+            {"name": "調査年月日", "dtype": "date", "format": "any",
+             "description": "人口を数えた日（2024-04-01、2024/4/1、令和6年4月1日、Excel の日付の通し番号も読めます）"},
+            {"name": "地域名", "dtype": "str", "required": False,
+             "description": "地区の名前。空欄や「市全体」の行は市区町村全体の合計の行として分けます"},
             {"name": "総人口", **count, "description": "男性と女性の合計"},
-            {"name": "男性", **count, "description": "男性の人数（年齢階級別の男性の合計）"},
-            {"name": "女性", **count, "description": "女性の人数（年齢階級別の女性の合計）"},
-            *bands,
-            {"name": "世帯数", **count, "description": "世帯の数"},
+            {"name": "男性", **count, "description": "男性の人数（年齢階級別の男性と年齢不詳の男性の合計）"},
+            {"name": "女性", **count, "description": "女性の人数（年齢階級別の女性と年齢不詳の女性の合計）"},
+            {"name": "世帯数", **count, "required": False, "description": "世帯の数"},
+            {"name": "備考", "dtype": "str", "required": False, "description": "備考"},
         ],
     }
 
