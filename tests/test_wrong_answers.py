@@ -7,7 +7,7 @@ question, after the model answer and the question's test cells have run:
    code in place of the solution region (what a learner edits in the release), then run the
    question's test cells exactly as ``nbgrader autograde`` runs them — the source cell, hidden tests
    included — and require that at least one of them raises;
-2. re-run the ``rerun`` cells and the model answer, and require that all the test cells pass again;
+2. re-run the ``rerun`` cells and the model answer, so that later questions start from the model state;
 
 then the notebook continues. The catalogue format is described in tests/wrong_answers/README.md.
 """
@@ -119,6 +119,8 @@ def run_catalogue(notebook: Path, questions: dict, timeout: int = 120) -> Outcom
         return [err for j in tests if (err := run(nb.cells[j].source)) is not None]
 
     with client.setup_kernel():
+        # Figures are drawn but not rendered to PNG: rendering is slow and no test reads it.
+        assert run("import matplotlib\nmatplotlib.use('agg')") is None
         for i, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
@@ -149,9 +151,7 @@ def run_catalogue(notebook: Path, questions: dict, timeout: int = 120) -> Outcom
             if entry.get("wrong"):
                 for src in rerun:
                     assert run(src) is None, f"{qid}: a rerun cell failed while restoring"
-                err = run(cell.source)
-                errs = failing_tests(tests)
-                assert err is None and not errs, f"{qid}: the model answer no longer passes after restoring: {err} {errs}"
+                assert run(cell.source) is None, f"{qid}: the model answer raised while restoring"
     return outcome
 
 
