@@ -9,6 +9,9 @@ rounded up to 5 minutes. The constants were calibrated on lessons 00/02 and 00/0
 (observed 70–80; the rule gives 80 and 70).
 
     python -m tools.curriculum.timing            # table of every lesson
+    python -m tools.curriculum.timing --write    # also write the figure into each lesson's title cell
+
+A lesson's title cell states it as ``**所要時間**: 約N分`` (the rule's figure, nothing else).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ ITEM_MIN = 3.5        # minutes to attempt, check and correct one practice item
 ROUND_TO = 5
 MAX_LESSON_MIN = 60
 
-_CHECK = re.compile(r"\b(check|quiz|self_assessment)\s*\(")
+_CHECK = re.compile(r"\b(check|widget)\s*\(")
+STATED = re.compile(r"\*\*所要時間\*\*[:：]\s*約?\s*([0-9]+)\s*分")
 _SPACE = re.compile(r"\s+")
 
 
@@ -57,16 +61,40 @@ def estimate(path) -> Estimate:
     return Estimate(Path(path), chars, plain, items)
 
 
+def stated(path) -> int | None:
+    """The minutes a lesson's title cell states, or None."""
+    nb = nbformat.read(str(path), as_version=4)
+    m = STATED.search(nb.cells[0].source) if nb.cells else None
+    return int(m.group(1)) if m else None
+
+
+def write(path) -> bool:
+    """Put the rule's figure into the title cell; True when the cell changed."""
+    nb = nbformat.read(str(path), as_version=4)
+    minutes = estimate(path).minutes
+    new, n = STATED.subn(f"**所要時間**: 約{minutes}分", nb.cells[0].source)
+    if n != 1 or new == nb.cells[0].source:
+        return False
+    nb.cells[0].source = new
+    nbformat.write(nb, str(path))
+    return True
+
+
 def lessons(root=".") -> list[Path]:
     return sorted(Path(root).glob("courses/[0-9][0-9]_*/[0-9][0-9]_*.ipynb"))
 
 
 def main(argv=None) -> int:
+    argv = list(argv or [])
+    do_write = "--write" in argv
+    argv = [a for a in argv if a != "--write"]
     root = Path(argv[0]) if argv else Path(".")
     for est in map(estimate, lessons(root)):
+        if do_write:
+            write(est.path)
         flag = "  ← 60分超" if est.minutes > MAX_LESSON_MIN else ""
-        print(f"{est.path.relative_to(root)}\t約{est.minutes}分\t(文字 {est.chars}, セル {est.code_cells}, "
-              f"練習 {est.items}){flag}")
+        print(f"{est.path.relative_to(root)}\t約{est.minutes}分（記載 {stated(est.path)}分）\t(文字 {est.chars}, "
+              f"セル {est.code_cells}, 練習 {est.items}){flag}")
     return 0
 
 
