@@ -19,7 +19,7 @@ if _OWN_TMP:
 os.environ["TMPDIR"] = tempfile.tempdir = os.environ["DXKIT_TEST_TMP"]
 # Progress records go to a throwaway folder, never the tester's real one.
 os.environ.setdefault("DXKIT_HOME", os.path.join(os.environ["DXKIT_TEST_TMP"], "dxkit-home"))
-os.environ.setdefault("MPLBACKEND", "Agg")
+# No MPLBACKEND here: kernels use the inline backend, so lessons' charts appear as they do for learners.
 os.environ.pop("DXKIT_DATA_DIR", None)
 # nbgrader shells out to `alembic` from its own environment: make that bin folder findable
 # even when pytest was started as .venv/bin/pytest without activating the venv.

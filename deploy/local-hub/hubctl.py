@@ -202,6 +202,9 @@ class LocalHub:
         env.pop("JUPYTERHUB_API_TOKEN", None)
         return env
 
+    def command(self) -> list[str]:
+        return [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(CONFIG)]
+
     def start(self, timeout: float = 60) -> float:
         """Start the hub and wait until it answers through the proxy; returns the seconds it took."""
         why = missing_requirements()
@@ -212,7 +215,7 @@ class LocalHub:
         log = open(self.log_path, "ab")
         try:
             self.proc = subprocess.Popen(
-                [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(CONFIG)],
+                self.command(),
                 cwd=self.root, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True)
         finally:
@@ -313,6 +316,253 @@ class LocalHub:
 
     def user_url(self, user: str, path: str = "") -> str:
         return f"{self.url}/user/{user}/{path.lstrip('/')}"
+
+
+def run_cells(ws_url: str, token: str, cells: list[str], timeout: float = 120) -> list[dict]:
+    """Execute cells one by one over a kernel's websocket; returns per cell {"s", "first_output_s", "error"}."""
+    import json
+    import uuid
+
+    from tornado import httpclient, websocket
+    from tornado.ioloop import IOLoop
+
+    async def go():
+        req = httpclient.HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}, request_timeout=timeout)
+        conn = await websocket.websocket_connect(req)
+        session, out = uuid.uuid4().hex, []
+        try:
+            for code in cells:
+                msg_id, t0 = uuid.uuid4().hex, time.monotonic()
+                conn.write_message(json.dumps({
+                    "header": {"msg_id": msg_id, "username": "dxkit", "session": session,
+                               "msg_type": "execute_request", "version": "5.3", "date": ""},
+                    "parent_header": {}, "metadata": {}, "channel": "shell",
+                    "content": {"code": code, "silent": False, "store_history": True,
+                                "user_expressions": {}, "allow_stdin": False, "stop_on_error": False}}))
+                res = {"first_output_s": None, "error": None}
+                while True:
+                    raw = await conn.read_message()
+                    if raw is None:
+                        raise RuntimeError("kernel websocket closed")
+                    m = json.loads(raw) if isinstance(raw, str) else {}
+                    if m.get("parent_header", {}).get("msg_id") != msg_id:
+                        continue
+                    kind = m.get("msg_type")
+                    if kind in ("stream", "execute_result", "display_data", "error") and res["first_output_s"] is None:
+                        res["first_output_s"] = time.monotonic() - t0
+                    if kind == "error":
+                        res["error"] = f"{m['content'].get('ename')}: {m['content'].get('evalue')}"
+                    if kind == "execute_reply":
+                        break
+                    if time.monotonic() - t0 > timeout:
+                        raise TimeoutError("cell did not finish")
+                res["s"] = time.monotonic() - t0
+                out.append(res)
+        finally:
+            conn.close()
+        return out
+
+    return IOLoop.current().run_sync(go, timeout=timeout * max(1, len(cells)))
+
+
+def kill_user_processes(user: str) -> None:
+    """SIGKILL, by PID, every process left running as a (test-created) Linux user."""
+    import pwd
+
+    try:
+        uid = str(pwd.getpwnam(user).pw_uid)
+    except KeyError:
+        return
+    for p in Path("/proc").iterdir():
+        try:
+            if p.name.isdigit() and any(line.split()[1] == uid for line in (p / "status").read_text().splitlines()
+                                        if line.startswith("Uid:")):
+                os.kill(int(p.name), signal.SIGKILL)
+        except (OSError, IndexError):
+            continue
+
+
+class SingleServerHub(LocalHub):
+    """deploy/single-server/jupyterhub_config.py as it is, with real Linux users (root on Linux only).
+
+    The users are created with the documented scripts (setup-host.sh, add-user.sh) and passwords set
+    with chpasswd; PAM logs them in. Only the environment overrides that the config file documents
+    differ from production (loopback ports, no TLS, state/etc/exchange/home folders under ``root``).
+    ``stop()`` removes the users and groups it created and undoes the permission it had to grant.
+    """
+
+    CONFIG = REPO / "deploy" / "single-server" / "jupyterhub_config.py"
+    COURSE = "dxkit-2025a"                       # the course id written in that config
+
+    def __init__(self, root, learners=("l1", "l2", "l3"), names=None, cull_timeout=60, cull_every=5,
+                 kernel_cull_timeout=10, activity_interval=5, assignments=(), courses=("05_data_analysis",)):
+        tag = secrets.token_hex(2)
+        super().__init__(root, instructor=f"dxt{tag}sensei", learners=tuple(f"dxt{tag}{x}" for x in learners),
+                         course=self.COURSE, assignments=assignments)
+        self.names = names or {}
+        self.courses = courses
+        self.cull = (cull_timeout, cull_every, kernel_cull_timeout, activity_interval)
+        self.submit_port = free_port()
+        self.passwords = {u: secrets.token_urlsafe(12) for u in self.users}
+        self._created_users: list[str] = []
+        self._created_groups: list[str] = []
+        self._chmodded: list[tuple[Path, int]] = []
+
+    @staticmethod
+    def unavailable() -> str | None:
+        why = missing_requirements()
+        if why:
+            return why
+        if not sys.platform.startswith("linux") or os.geteuid() != 0:
+            return "本物の Linux ユーザーを作るため、Linux の root でだけ実行します。"
+        for tool in ("useradd", "userdel", "chpasswd", "groupadd", "runuser", "getent"):
+            if not shutil.which(tool):
+                return f"{tool} がありません（Debian/Ubuntu の passwd・util-linux パッケージ）。"
+        try:
+            import pamela  # noqa: F401
+            import jupyterhub_idle_culler  # noqa: F401
+        except ImportError as exc:
+            return f"{exc.name} が入っていません（pip install -e '.[hub]'）。"
+        return None
+
+    def home(self, user: str) -> Path:
+        return self.root / "home" / user
+
+    @property
+    def exchange(self) -> Path:
+        return self.root / "srv" / "exchange"
+
+    @property
+    def course_root(self) -> Path:
+        return self.home(self.instructor) / "courses" / self.course
+
+    def run(self, *cmd, user: str | None = None, env: dict | None = None, check=True, **kw):
+        """Run a command as root, or as ``user`` (runuser) with the given environment."""
+        full = list(cmd)
+        if user:
+            base = {"HOME": str(self.home(user)), "USER": user, "PATH": self.env()["PATH"], "LANG": "C.UTF-8"}
+            full = ["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in {**base, **(env or {})}.items()],
+                    *cmd]
+        return subprocess.run(full, check=check, capture_output=True, text=True, timeout=kw.pop("timeout", 120), **kw)
+
+    def _grant_search(self) -> None:
+        """The users run this venv's interpreter from homes in a temp folder: both must be searchable (o+x)."""
+        starts = {Path(sys.executable).resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), REPO,
+                  self.root / "x"}                  # and the temporary folder the homes are in
+        for start in starts:
+            for d in reversed(start.parents):
+                mode = d.stat().st_mode
+                if not mode & 0o001:
+                    self._chmodded.append((d, mode & 0o7777))
+                    os.chmod(d, (mode & 0o7777) | 0o001)
+
+    def _script(self, name: str, *args: str) -> None:
+        env = dict(os.environ, DXKIT_EXCHANGE_ROOT=str(self.exchange), DXKIT_HOME_BASE=str(self.root / "home"))
+        proc = subprocess.run(["bash", str(REPO / "deploy" / "single-server" / name), *args], env=env,
+                              capture_output=True, text=True, timeout=60)
+        if proc.returncode:
+            raise HubError(f"{name} {' '.join(args)}: {proc.stderr or proc.stdout}")
+
+    def prepare(self) -> None:
+        self._grant_search()
+        for d in ("state", "etc", "home", "prefix"):
+            (self.root / d).mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root, 0o755)
+        for group in ("dxkit-graders", "dxkit-submit"):
+            if subprocess.run(["getent", "group", group], capture_output=True).returncode:
+                self._created_groups.append(group)
+        if subprocess.run(["getent", "passwd", "dxkit-submit"], capture_output=True).returncode:
+            self._created_users.append("dxkit-submit")
+        for user in self.users:
+            self._created_users.insert(0, user)
+            self._script("add-user.sh", user)
+        subprocess.run(["chpasswd"], input="".join(f"{u}:{p}\n" for u, p in self.passwords.items()),
+                       text=True, check=True, timeout=30)
+        self._script("setup-host.sh", self.course, self.instructor)
+        etc = self.root / "etc"
+        rows = ["id,last_name,first_name,email"] + [
+            f"{u},{self.names.get(u, ('', ''))[0]},{self.names.get(u, ('', ''))[1]}," for u in self.learners]
+        (etc / "roster.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+        (etc / "instructors.txt").write_text(self.instructor + "\n", encoding="utf-8")
+        prefix = self.root / "prefix"
+        shutil.copy(REPO / "deploy" / "image" / "10-dxkit-courses.sh", prefix / "10-dxkit-courses.sh")
+        for c in self.courses:
+            shutil.copytree(REPO / "courses" / c, prefix / "courses" / c,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        os.chmod(self.root / "prefix", 0o755)
+        # the instructor: ~/.jupyter/nbgrader_config.py from deploy/nbgrader, the sources, the roster
+        inst, home = self.instructor, self.home(self.instructor)
+        conf = home / ".jupyter"
+        conf.mkdir(exist_ok=True)
+        shutil.copy(REPO / "deploy" / "nbgrader" / "instructor_nbgrader_config.py", conf / "nbgrader_config.py")
+        self.course_root.mkdir(parents=True, exist_ok=True)
+        for name in self.assignments:
+            shutil.copytree(REPO / "exercises" / name, self.course_root / "source" / name,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copy(etc / "roster.csv", self.course_root / "roster.csv")
+        subprocess.run(["chown", "-R", f"{inst}:{inst}", str(home)], check=True, timeout=30)
+        proc = self.run("nbgrader", "db", "student", "import", "roster.csv", user=inst, check=False,
+                        cwd=self.course_root)
+        if proc.returncode:
+            raise HubError(f"名簿を取り込めません: {proc.stderr[:1500]}")
+
+    def env(self) -> dict[str, str]:
+        env = super().env()
+        timeout, every, kernel, activity = self.cull
+        env.update({
+            "DXKIT_HUB_BIND_URL": self.url,
+            "DXKIT_HUB_TLS": "off",
+            "DXKIT_HUB_API_URL": f"http://127.0.0.1:{self.api_port}",
+            "DXKIT_PROXY_API_URL": f"http://127.0.0.1:{self.proxy_port}",
+            "DXKIT_SUBMIT_SERVICE_URL": f"http://127.0.0.1:{self.submit_port}",
+            "DXKIT_HUB_STATE": str(self.root / "state"),
+            "DXKIT_HUB_ETC": str(self.root / "etc"),
+            "DXKIT_PREFIX": str(self.root / "prefix"),
+            "DXKIT_VENV": str(Path(sys.executable).parent.parent),
+            "DXKIT_EXCHANGE_ROOT": str(self.exchange),
+            "DXKIT_CULL_TIMEOUT": str(timeout), "DXKIT_CULL_EVERY": str(every),
+            "DXKIT_KERNEL_CULL_TIMEOUT": str(kernel),
+            "DXKIT_ACTIVITY_INTERVAL": str(activity),
+        })
+        return env
+
+    def command(self) -> list[str]:
+        return [str(Path(sys.executable).with_name("jupyterhub")), "-f", str(self.CONFIG)]
+
+    def start(self, timeout: float = 60) -> float:
+        """Start the hub; the test driver then acts with a token of the hub's admin (``jupyterhub token``)."""
+        took = super().start(timeout)
+        proc = subprocess.run([self.command()[0], "token", "-f", str(self.CONFIG), "hubadmin"],
+                              env=self.env(), cwd=self.root / "state", capture_output=True, text=True, timeout=60)
+        if proc.returncode or not proc.stdout.strip():
+            raise HubError(f"管理者のトークンを作れません: {proc.stderr[-1500:]}")
+        self.service_token = proc.stdout.strip().splitlines()[-1]
+        return took
+
+    def server_env(self, user: str) -> dict[str, str]:
+        """The environment the hub gave ``user``'s running server (from /proc), to run nbgrader as them."""
+        for pid in marked_pids(self.marker):
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+                env = dict(kv.split("=", 1) for kv in Path(f"/proc/{pid}/environ").read_text().split("\0") if "=" in kv)
+            except OSError:
+                continue
+            if b"jupyterhub-singleuser" in cmd and env.get("JUPYTERHUB_USER") == user:
+                return env
+        raise HubError(f"{user} のサーバーが動いていません。")
+
+    def stop(self, timeout: float = 30) -> None:
+        try:
+            super().stop(timeout)
+        finally:
+            for user in self._created_users:
+                kill_user_processes(user)
+                subprocess.run(["userdel", "-r", user], capture_output=True, timeout=60)
+            for group in self._created_groups:
+                subprocess.run(["groupdel", group], capture_output=True, timeout=60)
+            for d, mode in reversed(self._chmodded):
+                os.chmod(d, mode)
+            self._created_users, self._created_groups, self._chmodded = [], [], []
 
 
 def main() -> int:

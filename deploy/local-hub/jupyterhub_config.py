@@ -78,7 +78,6 @@ c.Spawner.environment = {
     # the site-wide nbgrader configuration (exchange, auth plugin) lives here
     "JUPYTER_CONFIG_PATH": str(root / "etc" / "jupyter"),
     "DXKIT_HUB_MARKER": env.get("DXKIT_HUB_MARKER", ""),
-    "MPLBACKEND": "Agg",
 }
 # nbgrader asks the hub which groups (courses) the server's owner belongs to.
 c.Spawner.server_token_scopes = [
