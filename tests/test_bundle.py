@@ -148,15 +148,12 @@ def test_learner_edition_contents(editions):
         for nb in (ROOT / "courses" / course).glob("*.ipynb"):
             assert f"courses/{course}/{nb.name}" in files
     assert any(n.startswith("wheels/dxkit-") and n.endswith(".whl") for n in files)
-    assert {"導入手順.md", "導入手順.html", "install.py", "jupyter/jupyter_server_config.json",
-            "jupyter/labconfig/page_config.json"} <= set(files)
+    assert {"導入手順.md", "導入手順.html", "install.py"} <= set(files)
     assert any(n.startswith("datasets/") and n.endswith(".schema.json") for n in files)
     assert not any("__pycache__" in n or ".ipynb_checkpoints" in n for n in files)
     guide = files["導入手順.md"].decode()
     assert "Python 3.12" in guide and "install.py" in guide and "certutil" in guide
-    server = json.loads(files["jupyter/jupyter_server_config.json"])["LabApp"]
-    assert server["news_url"] is None and server["extension_manager"] == "readonly"
-    assert "NeverCheckForUpdate" in server["check_for_updates_class"]
+    assert editions["learner"].path.name == f"dxkit-{editions['learner'].manifest['version']}-learner.zip"
     html = files["導入手順.html"].decode()
     assert not re.search(r'(src|href)="(https?:)?//', html)
 
@@ -328,6 +325,7 @@ def test_settings_file_and_town_data(tmp_path, wheel):
     result = build_bundle(tmp_path / "out", "learner", settings=settings, built=BUILT, wheel=wheel)
     files = zip_files(result.path)
     assert result.manifest["municipality"] == "みどり野町" and result.manifest["courses"] == [courses[0]]
+    assert result.path.name.endswith("-learner-みどり野町.zip")
     data_name = next(p.name for p in folder.iterdir())
     assert files[f"data/{data_name}"] == (folder / data_name).read_bytes()
     guide = files["導入手順.md"].decode()
@@ -386,3 +384,121 @@ def test_kaisetsu_pack_is_separate(tmp_path, editions):
     assert not any("解説" in n for n in learner)
     page = next(v for n, v in files.items() if n.endswith(".html")).decode()
     assert not re.search(r'<script[^>]+src=|(src|href)="(https?:)?//', page)
+
+
+# ---------------------------------------------------------------- verify: damage, folders, .sha256 files
+
+def damage_entry(path: Path, name: str) -> None:
+    """Flip bytes in the middle of one entry's compressed data (what a cut or faulty copy does)."""
+    with zipfile.ZipFile(path) as zf:
+        info = next(i for i in zf.infolist() if i.filename.endswith(name))
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    data[middle:middle + 2] = bytes(b ^ 0xFF for b in data[middle:middle + 2])
+    path.write_bytes(bytes(data))
+
+
+def test_verify_names_a_damaged_entry_as_broken(tmp_path, capsys):
+    path = tmp_path / "b.zip"
+    write_bundle(path, "top", {"a.txt": b"alpha", "big.txt": ("窓口の待ち時間 " * 400).encode()},
+                 {"name": "dxkit", "edition": "learner", "version": "9.9", "built": BUILT})
+    damage_entry(path, "big.txt")
+    report = verify(path)
+    assert not report.ok and report.broken == ["big.txt"] and not report.missing
+    assert main(["verify", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "壊れていて読めないファイル" in err and "big.txt" in err and "不具合" not in err
+
+
+def test_verify_an_extracted_folder_given_the_published_hash(tmp_path, capsys):
+    import hashlib
+
+    path = small_bundle(tmp_path)
+    published = hashlib.sha256(path.read_bytes()).hexdigest()
+    with zipfile.ZipFile(path) as zf:
+        zf.extractall(tmp_path / "x")
+    report = verify(tmp_path / "x", published)
+    assert report.ok and report.hash_ok is None
+    assert main(["verify", str(tmp_path / "x"), "--sha256", published]) == 0
+    out = capsys.readouterr().out
+    assert "照合できません" in out and "一致しません" not in out
+    (tmp_path / "x" / "top" / "a.txt").write_text("changed")
+    assert main(["verify", str(tmp_path / "x"), "--sha256", published]) == 1
+
+
+def test_verify_takes_the_sha256_file_as_published(tmp_path, capsys):
+    import hashlib
+
+    path = small_bundle(tmp_path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    as_file = f"{digest}  {path.name}\n"          # what `$(cat b.zip.sha256)` passes
+    certutil = " ".join(digest[i:i + 2] for i in range(0, 64, 2)).upper()  # older certutil output
+    for given in (as_file, certutil, digest.upper()):
+        assert main(["verify", str(path), "--sha256", given]) == 0, given
+    assert "一致しました" in capsys.readouterr().out
+    assert main(["verify", str(path), "--sha256", "not-a-hash"]) == 2
+    assert "64 文字" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- names, targets, guides, launchers
+
+def test_bundle_names_carry_edition_town_and_targets():
+    from dxkit.bundle.build import bundle_name
+
+    assert bundle_name("0.1.0", "learner") == "dxkit-0.1.0-learner"
+    assert (bundle_name("0.1.0", "learner", "みどり野 町", ["win_amd64-py3.12", "linux_x86_64-py3.12"])
+            == "dxkit-0.1.0-learner-みどり野_町-offline-win_amd64-py3.12+linux_x86_64-py3.12")
+    assert bundle_name("0.1.0", "instructor", "a/b:c") == "dxkit-0.1.0-instructor-a_b_c"
+
+
+def test_a_wrong_target_is_refused_before_anything_is_built(tmp_path, capsys):
+    assert main(["bundle", "--offline", "manylinux_2_28_x86_64", "--out", str(tmp_path)]) == 2
+    assert "対象「manylinux_2_28_x86_64」はありません" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir()), "something was built before the target name was checked"
+
+
+def guide(targets, glibc=None):
+    from dxkit.bundle.guide import guide_markdown
+
+    return guide_markdown("learner", "0.1.0", BUILT, ["00_orientation"], Settings(), targets, [], glibc=glibc,
+                          name="dxkit-0.1.0-learner")
+
+
+def test_guide_per_target_platform():
+    linux = guide(["linux_x86_64-py3.11"], glibc="2.27")
+    for windows_only in ("py -3", "certutil", "Windows", "%USERPROFILE%", ".bat", "\\"):
+        assert windows_only not in linux, windows_only
+    assert "python3.11 install.py" in linux and "sha256sum" in linux and "jupyterlab.sh" in linux
+    assert "glibc 2.27 以上" in linux and "ldd --version" in linux
+    windows = guide(["win_amd64-py3.11"])
+    for linux_only in ("sha256sum", "python3.11 install.py", "jupyterlab.sh", "glibc", "~/dxkit"):
+        assert linux_only not in windows, linux_only
+    assert "py -3.11 install.py" in windows and "wheelhouse\\win_amd64-py3.11" in windows
+    both = guide([])
+    assert "py -3.12 install.py" in both and "python3.12 install.py" in both and "インターネット（PyPI）" in both
+
+
+def test_glibc_needed_by_a_linux_wheelhouse(tmp_path):
+    from dxkit.bundle.wheelhouse import glibc_needed
+
+    for name in ("numpy-2.3.0-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
+                 "pandas-2.3.0-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+                 "six-1.17.0-py2.py3-none-any.whl"):
+        (tmp_path / name).write_bytes(b"")
+    assert glibc_needed(tmp_path) == "2.27"   # numpy runs on 2.27 (either tag will do)
+    assert glibc_needed(tmp_path / "nothing") is None
+
+
+def test_windows_launcher_puts_dxkit_on_path_and_opens_the_lab(tmp_path):
+    from dxkit.bundle.installer import write_launchers
+
+    bat, sh = write_launchers(tmp_path)
+    text = bat.read_bytes().decode("ascii")
+    lines = text.split("\r\n")
+    assert all("\n" not in line for line in lines), "JupyterLab.bat needs CRLF line ends"
+    assert 'set "PATH=%~dp0.venv\\Scripts;%PATH%"' in lines
+    assert '"%~dp0.venv\\Scripts\\dxkit.exe" lab --root "%~dp0work"' in lines
+    assert lines.index('set "PATH=%~dp0.venv\\Scripts;%PATH%"') < lines.index(
+        '"%~dp0.venv\\Scripts\\dxkit.exe" lab --root "%~dp0work"')
+    assert 'export PATH="$HERE/.venv/bin:$PATH"' in sh.read_text(encoding="ascii")

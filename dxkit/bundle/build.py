@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -33,22 +32,6 @@ EDITIONS = ("learner", "instructor", "kaisetsu", "site")
 EDITION_NAMES = {"learner": "受講者版", "instructor": "講師版", "kaisetsu": "解説パック", "site": "閲覧用 HTML 版"}
 _SKIP_PARTS = {".ipynb_checkpoints", "__pycache__", ".DS_Store"}
 _MARKER_LINE = re.compile(r"^\s*(#+|<!--)?\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)\s*(-->)?\s*$")
-
-JUPYTER_SERVER_CONFIG = {
-    "LabApp": {
-        "news_url": None,
-        "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-        "extension_manager": "readonly",
-    },
-}
-PAGE_CONFIG = {
-    "disabledExtensions": {
-        "@jupyterlab/apputils-extension:announcements": True,
-        "@jupyterlab/extensionmanager-extension": True,
-        "@jupyterlab/extensionmanager-extension:plugin": True,
-    },
-}
-
 
 @dataclass
 class BuildResult:
@@ -134,6 +117,16 @@ def build_wheel(out_dir: Path, root: Path | None = None) -> Path:
     return wheel
 
 
+def bundle_name(version: str, edition: str, town: str | None = None, targets: list[str] = ()) -> str:
+    """パッケージ（zip と中のフォルダ）の名前: 版・自治体・対象がそろって入るので、同じフォルダに作っても重なりません。"""
+    parts = ["dxkit", version, edition]
+    if town:
+        parts.append(re.sub(r'[\\/:*?"<>|\s]+', "_", town).strip("_."))
+    if targets:
+        parts += ["offline", "+".join(targets)]
+    return "-".join(parts)
+
+
 def _now() -> str:
     return datetime.now().replace(microsecond=0).isoformat()
 
@@ -187,7 +180,12 @@ def build_bundle(out_dir: Path | str, edition: str = "learner", *, courses: list
         report = check_town_data(settings.data_dir)
         if not report.ok:
             raise DxkitError(str(report))
-    top = f"dxkit-{version}-{edition}" + ("-offline" if targets and edition in ("learner", "instructor") else "")
+    offline = []
+    if targets and edition in ("learner", "instructor"):
+        from dxkit.bundle.wheelhouse import resolve_targets
+
+        offline = resolve_targets(targets)  # a wrong name stops here, before anything is built
+    top = bundle_name(version, edition, settings.municipality, [t.name for t in offline])
     files: dict[str, Path | bytes] = {}
     with tempfile.TemporaryDirectory(prefix="dxkit-bundle-") as tmp:
         tmp = Path(tmp)
@@ -224,20 +222,19 @@ def build_bundle(out_dir: Path | str, edition: str = "learner", *, courses: list
         from dxkit.bundle import installer
 
         files["install.py"] = Path(installer.__file__).read_bytes()
-        files["jupyter/jupyter_server_config.json"] = _json(JUPYTER_SERVER_CONFIG)
-        files["jupyter/jupyter_lab_config.json"] = _json(JUPYTER_SERVER_CONFIG)
-        files["jupyter/labconfig/page_config.json"] = _json(PAGE_CONFIG)
-        pins = {}
-        if targets:
-            from dxkit.bundle.wheelhouse import build_wheelhouse, resolve_targets
+        pins, glibc = {}, None
+        if offline:
+            from dxkit.bundle.wheelhouse import build_wheelhouse, glibc_needed
 
             cache = Path(wheelhouse_cache) if wheelhouse_cache else tmp / "wheelhouse"
-            for target in resolve_targets(targets):
+            for target in offline:
                 if progress:
                     progress(f"wheelhouse {target.name}")
                 dest = cache / target.name
                 pins[target.name] = build_wheelhouse(target, dest, root, wheel)
                 files.update(_files_under(dest, f"wheelhouse/{target.name}"))
+                glibc = max(filter(None, (glibc, glibc_needed(dest))), default=None,
+                            key=lambda v: tuple(map(int, v.split("."))))
         if edition == "instructor":
             for assignment in assignments:
                 files.update(_files_under(root / "exercises" / assignment, f"instructor/exercises/{assignment}"))
@@ -246,16 +243,13 @@ def build_bundle(out_dir: Path | str, edition: str = "learner", *, courses: list
                 files["instructor/grading/README.md"] = root / "grading" / "README.md"
         from dxkit.bundle.guide import guide_html, guide_markdown
 
-        text = guide_markdown(edition, version, built, chosen, settings, sorted(pins), assignments)
+        text = guide_markdown(edition, version, built, chosen, settings, sorted(pins), assignments, glibc=glibc,
+                              name=top)
         files["導入手順.md"] = text.encode("utf-8")
         files["導入手順.html"] = guide_html(text).encode("utf-8")
         meta = _meta(edition, version, built, chosen, settings, assignments=assignments,
                      wheelhouse=sorted(pins), town_data=settings.data_dir is not None)
         return _finish(edition, out_dir, top, files, meta, started)
-
-
-def _json(value) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 # ---------------------------------------------------------------- kaisetsu

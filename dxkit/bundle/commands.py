@@ -33,9 +33,12 @@ def _bundle(args: argparse.Namespace) -> int:
     from dxkit.bundle.build import build_bundle, build_wheel
     from dxkit.bundle.customize import Settings, load_settings
 
+    from dxkit.bundle.wheelhouse import resolve_targets
+
     settings = load_settings(args.settings) if args.settings else Settings()
     courses = [c for c in (args.courses or "").split(",") if c.strip()] or None
     editions = args.edition or ["learner", "instructor"]
+    resolve_targets(args.offline or [])  # a wrong target name stops here, before anything is built
     out = Path(args.out)
     wheel = None
     if any(e in ("learner", "instructor") for e in editions):

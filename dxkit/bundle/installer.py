@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import venv
@@ -47,26 +46,34 @@ def run(cmd: list, env: dict | None = None) -> None:
 
 
 def write_launchers(target: Path) -> list[Path]:
-    flags = ("--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate "
-             "--LabApp.extension_manager=readonly")
+    """JupyterLab.bat / jupyterlab.sh: ``dxkit lab`` (Japanese, offline settings) with the venv first on PATH,
+    so that ``dxkit reset`` / ``dxkit progress`` work in JupyterLab's Terminal."""
     bat = target / "JupyterLab.bat"
     bat.write_text(
         "@echo off\r\n"
         "rem Opens the dxkit courses in JupyterLab (no internet access needed).\r\n"
+        'set "PATH=%~dp0.venv\\Scripts;%PATH%"\r\n'
         'set "DXKIT_WORK=%~dp0work"\r\n'
         'if exist "%~dp0work\\data" set "DXKIT_DATA_DIR=%~dp0work\\data"\r\n'
-        f'"%~dp0.venv\\Scripts\\jupyter-lab.exe" --notebook-dir="%~dp0work" {flags}\r\n'
+        '"%~dp0.venv\\Scripts\\dxkit.exe" lab --root "%~dp0work"\r\n'
         "pause\r\n", encoding="ascii")
     sh = target / "jupyterlab.sh"
     sh.write_text(
         "#!/bin/sh\n"
         "# Opens the dxkit courses in JupyterLab (no internet access needed).\n"
         'HERE="$(cd "$(dirname "$0")" && pwd)"\n'
+        'export PATH="$HERE/.venv/bin:$PATH"\n'
         'export DXKIT_WORK="$HERE/work"\n'
         'if [ -d "$HERE/work/data" ]; then export DXKIT_DATA_DIR="$HERE/work/data"; fi\n'
-        f'exec "$HERE/.venv/bin/jupyter-lab" --notebook-dir="$HERE/work" {flags} "$@"\n', encoding="ascii")
+        'exec "$HERE/.venv/bin/dxkit" lab --root "$HERE/work" -- "$@"\n', encoding="ascii")
     sh.chmod(0o755)
     return [bat, sh]
+
+
+def file_sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,11 +117,18 @@ def main(argv: list[str] | None = None) -> int:
         venv.create(env_dir, with_pip=True)
     py = venv_python(env_dir)
     print("2/4 dxkit と必要なパッケージを入れます（数分かかります）…")
-    run([py, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *source, wheels[-1]],
-        env=pip_env)
-    print("3/4 JupyterLab をインターネットに接続しない設定にします…")
-    etc = env_dir / "etc" / "jupyter"
-    shutil.copytree(HERE / "jupyter", etc, dirs_exist_ok=True)
+    pip = [py, "-m", "pip", "install", "--disable-pip-version-check", "--quiet", *source]
+    run([*pip, wheels[-1]], env=pip_env)
+    # pip keeps an installed dxkit of the same version number: whenever the wheel's content differs from
+    # the one installed last time, install it again (its dependencies are already in place).
+    stamp = env_dir / "dxkit-wheel.sha256"
+    digest = file_sha256(wheels[-1])
+    if not stamp.is_file() or stamp.read_text(encoding="ascii").strip() != digest:
+        print("3/4 dxkit の中身を新しい版にします…")
+        run([*pip, "--force-reinstall", "--no-deps", wheels[-1]], env=pip_env)
+        stamp.write_text(digest + "\n", encoding="ascii")
+    else:
+        print("3/4 dxkit の中身は前回と同じです。")
     print("4/4 教材を作業フォルダに入れます…")
     code = ("import sys; import dxkit.bundle.commands; from dxkit.cli import main; "
             "sys.exit(main(sys.argv[1:]))")

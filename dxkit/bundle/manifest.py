@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,17 +84,18 @@ class VerifyReport:
     added: list[str] = field(default_factory=list)
     altered: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # entries of the zip that cannot be read back
 
     @property
     def hash_ok(self) -> bool | None:
-        if self.expected_sha256 is None:
-            return None
-        return self.sha256.lower() == self.expected_sha256.strip().lower()
+        if self.expected_sha256 is None or not self.bundle.is_file():
+            return None  # a folder has no zip hash to compare
+        return self.sha256.lower() == self.expected_sha256
 
     @property
     def ok(self) -> bool:
         return (self.hash_ok is not False and self.manifest is not None
-                and not (self.missing or self.added or self.altered or self.errors))
+                and not (self.missing or self.added or self.altered or self.errors or self.broken))
 
     def __str__(self) -> str:
         m = self.manifest or {}
@@ -102,16 +105,20 @@ class VerifyReport:
                          + (f"、{m['municipality']}" if m.get("municipality") else ""))
         if self.bundle.is_file():
             lines.append(f"このファイルの SHA-256: {self.sha256}")
-        if self.hash_ok is None and self.bundle.is_file():
+        if self.bundle.is_dir() and self.expected_sha256:
+            lines.append("注意: 展開したフォルダは、公表された SHA-256（zip のもの）と照合できません。目録との照合だけを"
+                         "しました。目録ごと書き換えられていないことまで確かめるには、zip を指定してください。")
+        elif self.hash_ok is None and self.bundle.is_file():
             lines.append("注意: 公表された SHA-256 と照合していません。--sha256 に県が公表した値を指定すると、"
                          "目録ごと書き換えられていないことまで確かめられます。")
         elif self.hash_ok is False:
-            lines.append(f"✗ 公表された SHA-256（{self.expected_sha256.strip()}）と一致しません。"
+            lines.append(f"✗ 公表された SHA-256（{self.expected_sha256}）と一致しません。"
                          "このパッケージは公表されたものと違います。使わずに、配布元に確かめてください。")
         elif self.hash_ok:
             lines.append("✓ 公表された SHA-256 と一致しました。")
         lines += [f"✗ {e}" for e in self.errors]
-        for title, names in (("目録にあるのに、ないファイル", self.missing),
+        for title, names in (("壊れていて読めないファイル", self.broken),
+                             ("目録にあるのに、ないファイル", self.missing),
                              ("目録にない、追加されたファイル", self.added),
                              ("中身が書き換えられたファイル", self.altered)):
             if names:
@@ -126,11 +133,13 @@ class VerifyReport:
 
 
 def _edition_name(edition: str | None) -> str:
-    return {"learner": "受講者版", "instructor": "講師版", "kaisetsu": "解説パック"}.get(edition or "", edition or "?")
+    return {"learner": "受講者版", "instructor": "講師版", "kaisetsu": "解説パック", "site": "閲覧用 HTML 版"}.get(
+        edition or "", edition or "?")
 
 
-def _read_tree(bundle: Path) -> tuple[dict[str, bytes], str | None]:
-    """Files of a bundle (zip or extracted folder) relative to its top folder, and the top folder's name."""
+def _read_tree(bundle: Path) -> tuple[dict[str, bytes], str | None, list[str]]:
+    """Files of a bundle (zip or extracted folder) relative to its top folder, the top folder's name,
+    and the zip entries that cannot be read back (damaged)."""
     if bundle.is_dir():
         base = bundle
         if not (base / MANIFEST_NAME).is_file():
@@ -138,20 +147,33 @@ def _read_tree(bundle: Path) -> tuple[dict[str, bytes], str | None]:
             if len(subs) == 1:
                 base = subs[0]
         files = {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*")) if p.is_file()}
-        return files, base.name
+        return files, base.name, []
     try:
         with zipfile.ZipFile(bundle) as zf:
             names = [n for n in zf.namelist() if not n.endswith("/")]
             tops = {n.split("/", 1)[0] for n in names}
             top = tops.pop() if len(tops) == 1 and all("/" in n for n in names) else None
-            files = {}
+            files, broken = {}, []
             for n in names:
                 rel = n.split("/", 1)[1] if top else n
-                files[rel] = zf.read(n)
-            return files, top
+                try:
+                    files[rel] = zf.read(n)
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError):
+                    broken.append(rel)  # bad CRC, damaged compressed data, cut short
+            return files, top, broken
     except zipfile.BadZipFile:
         raise DxkitError(f"{bundle.name} は zip ファイルとして読めません。ダウンロードやコピーが途中で"
                          "切れたか、別のファイルです。") from None
+
+
+def parse_sha256(text: str) -> str:
+    """公表された SHA-256 を読み取ります。``.sha256`` ファイルの中身（値とファイル名）や、
+    certutil の表示（2 文字ずつ空白で区切ったもの）でもかまいません。"""
+    words = text.split()
+    for candidate in (words[0] if words else "", "".join(words)):
+        if re.fullmatch(r"[0-9a-fA-F]{64}", candidate):
+            return candidate.lower()
+    raise DxkitError(f"SHA-256 の値として読めません（{text.strip()[:80]}）。64 文字の英数字（0〜9 と a〜f）を指定してください。")
 
 
 def verify(bundle: Path | str, sha256: str | None = None) -> VerifyReport:
@@ -162,10 +184,14 @@ def verify(bundle: Path | str, sha256: str | None = None) -> VerifyReport:
     bundle = Path(bundle)
     if not bundle.exists():
         raise DxkitError(f"{bundle} が見つかりません。ファイル名と場所を確かめてください。")
+    expected = parse_sha256(sha256) if sha256 is not None else None
     digest = sha256_file(bundle) if bundle.is_file() else ""
-    report = VerifyReport(bundle, digest, sha256, None)
-    files, _top = _read_tree(bundle)
+    report = VerifyReport(bundle, digest, expected, None)
+    files, _top, report.broken = _read_tree(bundle)
     raw = files.pop(MANIFEST_NAME, None)
+    if MANIFEST_NAME in report.broken:
+        report.errors.append(f"目録（{MANIFEST_NAME}）が壊れていて読めません。")
+        return report
     if raw is None:
         report.errors.append(f"目録（{MANIFEST_NAME}）がありません。dxkit の配布パッケージではないか、壊れています。")
         return report
@@ -176,7 +202,7 @@ def verify(bundle: Path | str, sha256: str | None = None) -> VerifyReport:
         report.errors.append(f"目録（{MANIFEST_NAME}）が読めません。壊れているか、書き換えられています。")
         return report
     report.manifest = manifest
-    report.missing = sorted(set(entries) - set(files))
+    report.missing = sorted(set(entries) - set(files) - set(report.broken))
     report.added = sorted(set(files) - set(entries))
     report.altered = sorted(n for n in set(entries) & set(files)
                             if sha256_bytes(files[n]) != entries[n].get("sha256"))

@@ -9,6 +9,7 @@ Linux で ``pip download --platform win_amd64`` を使うと、環境マーカ�
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -153,6 +154,24 @@ def build_wheelhouse(target: Target | str, dest: Path, root: Path, dxkit_wheel: 
                          f"{sorted(expected ^ {p.lower() for p in offline})}")
     shutil.rmtree(scratch, ignore_errors=True)
     return pins
+
+
+_LEGACY_MANYLINUX = {"manylinux1": (2, 5), "manylinux2010": (2, 12), "manylinux2014": (2, 17)}
+
+
+def glibc_needed(folder: Path) -> str | None:
+    """wheelhouse の Linux 用の wheel が求める glibc の版（例 "2.28"）です。Linux 用の wheel がなければ None。"""
+    needed = None
+    for wheel in folder.glob("*.whl"):
+        versions = []  # a wheel tagged for several manylinux versions runs on the oldest of them
+        for tag in wheel.stem.split("-")[-1].split("."):
+            match = re.match(r"manylinux_(\d+)_(\d+)_", tag)
+            version = (int(match[1]), int(match[2])) if match else _LEGACY_MANYLINUX.get(tag.split("_")[0])
+            if version:
+                versions.append(version)
+        if versions:
+            needed = max(needed or min(versions), min(versions))
+    return f"{needed[0]}.{needed[1]}" if needed else None
 
 
 def _wheel_version(wheel: Path) -> str:
