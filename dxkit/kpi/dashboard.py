@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import math
+import re
 
 from dxkit.errors import DxkitError
+from dxkit.plotting import GREY, OKABE_ITO, describe
 
 from ._util import fmt, pct
 from .model import KPI
 from .tracking import WINDOW, actuals_for, monthly_series, to_date, track
 
-STATUS_COLORS = {"順調": "#2e8b57", "注意": "#e07b00", "遅延": "#c0392b"}
+# Okabe–Ito (dxkit.plotting); the status is also written in each title, so colour never carries it alone.
+STATUS_COLORS = {"順調": OKABE_ITO["green"], "注意": OKABE_ITO["orange"], "遅延": OKABE_ITO["vermillion"]}
 
 
 def plot_tracking(kpi: KPI, actuals, as_of, ax=None, window: int | None = WINDOW, **kwargs):
@@ -26,18 +29,18 @@ def plot_tracking(kpi: KPI, actuals, as_of, ax=None, window: int | None = WINDOW
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 3.8))
     shown = series[series.index <= pd.Timestamp(result.as_of)]
-    ax.plot(shown.index, shown.to_numpy(), marker="o", ms=3, color="#1f5aa6", label="実績")
+    ax.plot(shown.index, shown.to_numpy(), marker="o", ms=3, color=OKABE_ITO["blue"], label="実績")
     ax.plot([pd.Timestamp(kpi.baseline_date), pd.Timestamp(kpi.deadline)], [kpi.baseline, kpi.target],
-            ls="--", color="#5d6d7e", lw=1.2, label="計画（基準→目標の直線）")
-    ax.scatter([pd.Timestamp(kpi.deadline)], [kpi.target], marker="*", s=160, color="#b7950b", zorder=5,
-               label=f"目標 {fmt(kpi.target)}{kpi.unit or ''}")
+            ls="--", color=GREY, lw=1.2, label="計画（基準→目標の直線）")
+    ax.scatter([pd.Timestamp(kpi.deadline)], [kpi.target], marker="*", s=160, color=OKABE_ITO["yellow"],
+               edgecolors="black", linewidths=0.6, zorder=5, label=f"目標 {fmt(kpi.target)}{kpi.unit or ''}")
     if result.forecast is not None:
         fitted = result.forecast.fitted
         future = fitted[fitted.index >= shown.index[-1]]
         ax.plot(future.index, future.to_numpy(), ls=":", lw=2, color=STATUS_COLORS[result.status], label="予測（直線）")
-    ax.axvline(pd.Timestamp(result.as_of), color="#7d3c98", lw=1, alpha=0.6)
-    color = STATUS_COLORS[result.status]
-    ax.set_title(f"【{result.status}】{kpi.name}  達成率 {pct(result.achievement)}", color=color, fontsize=11)
+    ax.axvline(pd.Timestamp(result.as_of), color=OKABE_ITO["purple"], lw=1, alpha=0.8)
+    # Title text stays near-black for contrast; the status word carries the meaning, not its colour.
+    ax.set_title(f"【{result.status}】{kpi.name}  達成率 {pct(result.achievement)}", color="#1b1b1b", fontsize=11)
     ax.set_ylabel(kpi.unit or "")
     ax.tick_params(axis="x", labelrotation=30, labelsize=8)
     ax.legend(fontsize=7, loc="best")
@@ -66,10 +69,15 @@ def plot_dashboard(kpis, actuals, as_of, ncols: int = 2, title: str | None = Non
     ncols = max(1, min(int(ncols), len(kpis)))
     nrows = math.ceil(len(kpis) / ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, 3.6 * nrows), squeeze=False)
+    lines = []
     for ax, kpi in zip(axes.flat, kpis):
         plot_tracking(kpi, actuals_for(kpi, actuals), day, ax=ax, window=window, **kwargs)
+        lines.append(re.sub(r"^【(.+?)】(.+?)\s+達成率 (.+)$", r"\2: \1・達成率 \3", ax.get_title()))
     for ax in list(axes.flat)[len(kpis):]:
         ax.axis("off")
-    fig.suptitle(title or f"KPI ダッシュボード（{day:%Y年%m月%d日} 時点）", fontsize=14)
+    title = title or f"KPI ダッシュボード（{day:%Y年%m月%d日} 時点）"
+    fig.suptitle(title, fontsize=14)
     fig.tight_layout()
+    describe(fig, f"{title}。KPI ごとの実績の推移と計画の線・目標・予測の折れ線グラフ {len(kpis)} 枚: "
+             + "、".join(lines) + "。")
     return fig

@@ -116,7 +116,9 @@ class PDCALog:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        color = {"継続": "#2e8b57", "改善": "#e07b00", "中止": "#c0392b"}
+        from dxkit.plotting import TEXT_COLORS as c  # readable (4.5:1) decision colours, one palette
+
+        color = {"継続": c["green"], "改善": c["orange"], "中止": c["vermillion"]}
         head = "".join(f"<th>{c}</th>" for c in COLUMNS)
         rows = "".join(
             "<tr>" + "".join(

@@ -304,7 +304,9 @@ class Tracking:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        color = {"順調": "#2e8b57", "注意": "#e07b00", "遅延": "#c0392b"}[self.status]
+        from dxkit.plotting import TEXT_COLORS as c  # readable (4.5:1) status colours, one palette
+
+        color = {"順調": c["green"], "注意": c["orange"], "遅延": c["vermillion"]}[self.status]
         body = "<br>".join(esc(line.strip()) for line in repr(self).splitlines()[1:])
         return (f"<div style='border-left:6px solid {color};padding:4px 10px'>"
                 f"<b style='color:{color}'>【{self.status}】</b> <b>{esc(self.kpi.name)}</b>"

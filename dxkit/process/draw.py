@@ -14,10 +14,13 @@ import re
 import textwrap
 
 from dxkit.errors import DxkitError
+from dxkit.plotting import GREY, HATCHES, OKABE_ITO, describe
 
-WAIT_COLOR = "#e07b00"
-FILL = {"手作業": "#ffffff", "システム": "#dbe8f7"}
-EDGE = {"手作業": "#333333", "システム": "#1f5aa6"}
+# Okabe–Ito (dxkit.plotting). Waits are also dashed and labelled 「待ち」, systems also square-cornered:
+# colour never carries a meaning alone.
+WAIT_COLOR = OKABE_ITO["orange"]
+FILL = {"手作業": "#ffffff", "システム": "#d6e9f5"}
+EDGE = {"手作業": "#333333", "システム": OKABE_ITO["blue"]}
 
 
 def _fonts():
@@ -173,12 +176,23 @@ def plot_swimlane(process, ax=None, title: str | None = None):
         if tag:
             ax.text(cx + bw / 2 - 0.04, cy + bh / 2 - 0.04, tag, ha="right", va="top", fontsize=6.5,
                     color="white", bbox=dict(boxstyle="square,pad=0.12",
-                                             fc="#7d6e55" if s.medium == "紙" else "#1f5aa6", ec="none"))
+                                             fc="#7d6e55" if s.medium == "紙" else OKABE_ITO["blue"], ec="none"))
     ax.set_title(title or f"業務流れ図: {process.name}", loc="left")
     ax.text(0, -(rows - 0.3) * unit_y - 0.15,
             "角丸の枠=手作業 / 四角の青い枠=システム処理 / 札: 紙・データ / オレンジ=待ち", fontsize=7.5,
             color="#555555", va="top")
+    describe(ax, _swimlane_text(process, title or f"業務流れ図: {process.name}"))
     return ax
+
+
+def _swimlane_text(process, title: str) -> str:
+    """The flow in words, for readers who cannot see the figure (alt text of the HTML edition)."""
+    kinds = [s.processing for s in process.steps]
+    steps = "→".join(f"{s.id} {s.name}（{s.actor}・{s.kind}・{s.duration:g}分"
+                     + (f"・待ち{s.wait:g}分" if s.wait > 0 else "") + "）" for s in process.steps[:20])
+    more = f" ほか {len(process.steps) - 20} 工程" if len(process.steps) > 20 else ""
+    return (f"{title}（スイムレーン図）。担当: {'、'.join(process.actors)}。工程 {len(kinds)} 個"
+            f"（手作業 {kinds.count('手作業')}、システム処理 {kinds.count('システム')}）。流れ: {steps}{more}。")
 
 
 # --------------------------------------------------------------------------- mermaid
@@ -263,19 +277,26 @@ def plot_pareto(ranking, ax=None, title: str = "業務量調査のパレート�
     if ax is None:
         _, ax = plt.subplots(figsize=(max(7.0, 0.7 * len(df)), 4.5))
     labels = [str(i) for i in df.index]
-    colors = ["#c0392b" if r == "A" else "#1f5aa6" for r in df.get("ランク", ["B"] * len(df))]
-    ax.bar(labels, df["年間業務時間（時間）"], color=colors)
+    ranks = list(df.get("ランク", ["B"] * len(df)))
+    bars = ax.bar(labels, df["年間業務時間（時間）"],
+                  color=[OKABE_ITO["vermillion"] if r == "A" else OKABE_ITO["blue"] for r in ranks])
+    for bar, r in zip(bars, ranks):
+        bar.set_hatch(HATCHES[1] if r == "A" else "")  # rank A differs by hatch too, not only by colour
     ax.set_ylabel("年間業務時間（時間）")
     ax.tick_params(axis="x", rotation=45)
     for lab in ax.get_xticklabels():
         lab.set_ha("right")
     ax2 = ax.twinx()
-    ax2.plot(labels, df["累積構成比"] * 100, color="#e07b00", marker="o")
-    ax2.axhline(80, color="#e07b00", lw=0.8, ls="--")
+    ax2.plot(labels, df["累積構成比"] * 100, color=OKABE_ITO["black"], marker="o")
+    ax2.axhline(80, color=OKABE_ITO["black"], lw=0.8, ls="--")
     ax2.set_ylim(0, 105)
     ax2.set_ylabel("累積構成比（%）")
     ax2.grid(False)
     ax.set_title(title)
+    top_a = [lab for lab, r in zip(labels, ranks) if r == "A"]
+    describe(ax, f"{title}（年間業務時間の棒グラフと累積構成比の折れ線グラフ。80% に破線）。多い順に "
+             + "、".join(f"{lab} {v:,.0f} 時間" for lab, v in zip(labels[:5], df["年間業務時間（時間）"]))
+             + (f"。A ランク（斜線の赤い棒）: {'、'.join(top_a)}。" if top_a else "。"))
     return ax
 
 
@@ -298,8 +319,8 @@ def plot_compare(comparison, ax=None):
     touch = [a.touch_time, b.touch_time]
     wait = [a.wait_time, b.wait_time]
     ax0, ax1 = axes[0], axes[1]
-    ax0.barh(names, touch, color="#1f5aa6", label="作業時間")
-    ax0.barh(names, wait, left=touch, color=WAIT_COLOR, label="待ち時間")
+    ax0.barh(names, touch, color=OKABE_ITO["blue"], label="作業時間")
+    ax0.barh(names, wait, left=touch, color=WAIT_COLOR, hatch=HATCHES[1], label="待ち時間")
     for i, (t, w) in enumerate(zip(touch, wait)):
         ax0.text(t + w, i, f" {t + w:,.1f} 分", va="center", fontsize=9)
     ax0.invert_yaxis()
@@ -309,8 +330,9 @@ def plot_compare(comparison, ax=None):
     ax0.set_xlim(0, max(t + w for t, w in zip(touch, wait)) * 1.25 or 1)
     keys = [("handoffs", "引き継ぎ"), ("transcriptions", "転記"), ("paper_steps", "紙の工程"), ("steps", "工程数")]
     x = np.arange(len(keys))
-    ax1.bar(x - 0.2, [getattr(a, k) for k, _ in keys], width=0.4, color="#5d6d7e", label="As-Is")
-    ax1.bar(x + 0.2, [getattr(b, k) for k, _ in keys], width=0.4, color="#2e8b57", label="To-Be")
+    ax1.bar(x - 0.2, [getattr(a, k) for k, _ in keys], width=0.4, color=GREY, label="As-Is")
+    ax1.bar(x + 0.2, [getattr(b, k) for k, _ in keys], width=0.4, color=OKABE_ITO["green"], hatch=HATCHES[2],
+            label="To-Be")
     ax1.set_xticks(x, [lab for _, lab in keys])
     ax1.set_title("回数・工程数")
     ax1.legend()
@@ -320,6 +342,10 @@ def plot_compare(comparison, ax=None):
         head += f"：年間 {saved:,.0f} 時間の削減（{comparison.volume:,.0f} 件/年）"
     ax0.figure.suptitle(head, x=0.02, ha="left", fontsize=12)
     ax0.figure.tight_layout()
+    counts = "、".join(f"{lab} {getattr(a, k):g}→{getattr(b, k):g}" for k, lab in keys)
+    describe(ax0, f"{head}。As-Is と To-Be の比較の横棒グラフと棒グラフ。1 件あたりの時間: As-Is {touch[0] + wait[0]:,.1f} 分"
+             f"（作業 {touch[0]:,.1f}・待ち {wait[0]:,.1f}）→ To-Be {touch[1] + wait[1]:,.1f} 分"
+             f"（作業 {touch[1]:,.1f}・待ち {wait[1]:,.1f}）。回数・工程数（As-Is→To-Be）: {counts}。")
     return axes
 
 
