@@ -80,13 +80,15 @@ def match_columns(df: pd.DataFrame, spec: dict, source: str | None = None) -> tu
             if normalize_text(str(col)) != normalize_text(target):
                 notes.append(f"列「{col}」を「{target}」として読みました。")
     df = df.rename(columns=renames)
-    missing = [c["name"] for c in _active_columns(spec, df.columns) if c.get("required", True) and c["name"] not in df]
+    missing = [c["name"] for c in spec["columns"] if c.get("required", True) and c["name"] not in df]
+    if not missing:
+        missing = [c["name"] for c in _active_columns(spec, df.columns) if c.get("required", True) and c["name"] not in df]
     if missing:
         where = f"（{source}）" if source else ""
         have = "、".join(map(str, list(df.columns)[:60]))
         raise DxkitError(
             f"データ「{spec.get('name', '')}」{where}に必要な列がありません: {'、'.join(missing)}。"
-            f"見出しの行の列名を確かめてください。今ある列: {have}")
+            f"見出しの行の列名を確かめてください。{spec.get('missing_hint', '')}今ある列: {have}")
     return df, notes
 
 

@@ -47,8 +47,8 @@ def find_file(folder: Path, schema: dict) -> Path | None:
     return found[0] if found else None
 
 
-def inventory(folder: Path) -> tuple[list[tuple[str, str, Path | None]], list[str]]:
-    """((データセット名, 題名, 自治体のファイル or None) のリスト, どのデータセットにも使われないファイル名)。"""
+def inventory(folder: Path) -> tuple[list[tuple[str, str, Path | str | None]], list[str]]:
+    """((データセット名, 題名, 自治体のファイル・選べない理由・None) のリスト, どのデータセットにも使われないファイル名)。"""
     from dxkit.data import available_datasets, bundled_dir, load_schema
 
     rows, used = [], set()
@@ -56,9 +56,12 @@ def inventory(folder: Path) -> tuple[list[tuple[str, str, Path | None]], list[st
         if not (bundled_dir() / f"{name}.schema.json").is_file():
             continue
         schema = load_schema(name)
-        path = find_file(folder, schema)
+        try:
+            path = find_file(folder, schema)
+        except DxkitError as exc:
+            path = str(exc)  # two candidates: say so instead of picking one
         rows.append((name, schema.get("title", name), path))
-        if path:
+        if isinstance(path, Path):
             used.add(path.name)
     unused = sorted(p.name for p in folder.iterdir()
                     if p.is_file() and p.name not in used and not p.name.startswith((".", "~$")))
@@ -68,8 +71,8 @@ def inventory(folder: Path) -> tuple[list[tuple[str, str, Path | None]], list[st
 def banner_text(folder: Path) -> tuple[str, str]:
     """(プレーンテキスト, HTML) の表示。"""
     rows, unused = inventory(folder)
-    town = [(n, t, p) for n, t, p in rows if p]
-    sample = [(n, t, p) for n, t, p in rows if not p]
+    town = [(n, t, p) for n, t, p in rows if isinstance(p, Path)]
+    sample = [(n, t, p) for n, t, p in rows if not isinstance(p, Path)]
     lines = [f"自治体のデータのフォルダ（{ENV_DATA_DIR}）: {folder}",
              "■ 自治体のデータを使うもの: " + ("、".join(f"{n}（{p.name}）" for n, _t, p in town) or "なし"),
              "■ 同梱の見本（架空のみどり野市）を使うもの: " + ("、".join(n for n, _t, _p in sample) or "なし")]
@@ -123,6 +126,10 @@ def check_folder(folder: Path) -> tuple[str, bool]:
     for name, title, path in rows:
         if path is None:
             lines.append(f"－ {name}（{title}）: ファイルがないので、同梱の見本を使います。")
+            continue
+        if isinstance(path, str):
+            ok = False
+            lines.append(f"✗ {name}（{title}）: {path}")
             continue
         try:
             df = load_file(path, name)

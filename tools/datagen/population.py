@@ -134,6 +134,8 @@ def schema() -> dict:
         "format": "csv",
         "encoding": "cp932",
         "header_row": 1,
+        "missing_hint": "1 行が「年 × 年齢」の縦長の表（LinkData の population_statistics など）なら、"
+                        "dxkit data convert ファイル --as population で書き直してから置いてください。",
         "unique": [["調査年月日", "地域コード"], ["調査年月日", "地域名"]],
         "totals": [{"total": "総人口", "parts": ["男性", "女性"], "label": "男性・女性"}],
         "age_bands": {"sexes": ["男性", "女性"], "tops": [85, 90, 95, 100], "after": "女性",
