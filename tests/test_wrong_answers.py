@@ -184,6 +184,27 @@ def test_every_wrong_answer_is_rejected_and_the_model_answer_passes(path):
     assert not outcome.problems, "\n".join(outcome.problems)
 
 
+RUBRIC = re.compile(r"^### 採点基準（観点・配点）\n\n\| 観点 \| 配点 \|\n\|---\|---\|\n(.*?)^\| 合計 \| ([0-9.]+) 点 \|$", re.S | re.M)
+
+
+@pytest.mark.parametrize("exercise", REQUIRED)
+def test_written_answers_show_their_rubric(exercise):
+    """Each manually graded answer's read-only prompt cell ends with its rubric table, and the points add up."""
+    nb = nbformat.read(ROOT / "exercises" / exercise / f"{exercise}.ipynb", as_version=4)
+    written = [i for i, c in enumerate(nb.cells)
+               if c.cell_type == "markdown" and meta(c).get("solution") and meta(c).get("grade")]
+    assert written, f"{exercise}: no manually graded answer"
+    for i in written:
+        prompt = nb.cells[i - 1]
+        assert meta(prompt).get("locked") and not meta(prompt).get("solution"), f"{exercise}: prompt cell not read-only"
+        match = RUBRIC.search(prompt.source)
+        assert match, f"{exercise} {meta(nb.cells[i])['grade_id']}: no 採点基準（観点・配点） table in the prompt cell"
+        rows = re.findall(r"^\| .+ \| ([0-9.]+) 点 \|$", match.group(1), re.M)
+        points = meta(nb.cells[i])["points"]
+        assert rows and sum(map(float, rows)) == float(match.group(2)) == float(points), f"{exercise}: rubric points"
+        assert "採点基準" not in nb.cells[i].source, f"{exercise}: a second rubric inside the model answer"
+
+
 def item_catalogues() -> list[Path]:
     return sorted(CATALOGUE.glob("items_*.yml"))
 
