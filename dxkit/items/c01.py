@@ -25,6 +25,12 @@ _SURVEY = """
     ranking = workload_ranking(survey)
 """
 
+_STEPS = _ASIS + """
+    from dxkit.process import step_table
+    st = step_table(asis)
+    times = st[["ID", "作業", "期待回数", "所要時間", "待ち時間"]]
+"""
+
 _BOTH = _ASIS + """
     from dxkit.process import compare
     tobe_df = load_dataset("bpr_tenkyo_tobe")
@@ -145,14 +151,31 @@ register(Item(
 # --- lesson 2 ----------------------------------------------------------------------------------
 
 register(Item(
-    id="01/02/lead_time",
-    title="転居届（As-Is）のリードタイム（分）",
-    var="lead",
-    setup=_ASIS,
-    solution="""
-        lead = asis.metrics().lead_time
+    id="01/02/lead_simple",
+    title="住民票の写し交付のリードタイム（分）を工程表から計算する",
+    var="jumin_lead",
+    setup="""
+        from dxkit.data import load_dataset
+        jumin_df = load_dataset("bpr_juminhyo")
     """,
-    hints=["`asis.metrics()` が指標をまとめて返します。", "`.lead_time` がリードタイムです。"],
+    solution="""
+        jumin_lead = jumin_df["所要時間"].sum() + jumin_df["待ち時間"].sum()
+    """,
+    hints=["分岐の無い 1 本道なので、リードタイム = 所要時間の合計 ＋ 待ち時間の合計 です。",
+           "列の合計は `jumin_df[\"所要時間\"].sum()` のように求めます（Excel の SUM と同じです）。"],
+))
+
+register(Item(
+    id="01/02/lead_time",
+    title="転居届（As-Is）のリードタイム（分）を期待回数から計算する",
+    var="lead",
+    setup=_STEPS,
+    solution="""
+        lead = (times["期待回数"] * (times["所要時間"] + times["待ち時間"])).sum()
+    """,
+    hints=["工程ごとに 期待回数 ×（所要時間 ＋ 待ち時間）を計算し、全部を足します。",
+           "列どうしの足し算・掛け算は行ごとに計算されます。"
+           "`(times[\"所要時間\"] + times[\"待ち時間\"])` に `times[\"期待回数\"]` を掛け、`.sum()` で合計します。"],
 ))
 
 register(Item(
@@ -165,6 +188,26 @@ register(Item(
         wait_share = m.wait_time / m.lead_time
     """,
     hints=["待ち時間 ÷ リードタイム です。", "`m = asis.metrics()` として `m.wait_time` と `m.lead_time` を使います。"],
+))
+
+def _bottleneck(answer, expected):
+    if isinstance(answer, bool) or str(answer).strip() != str(expected):
+        return ["「合計時間」がいちばん大きい工程の ID ではありません。所要時間や待ち時間だけでなく、"
+                "期待回数を掛けた「合計時間」で比べてください。"]
+    return []
+
+
+register(Item(
+    id="01/02/bottleneck",
+    title="転居届（As-Is）のボトルネックの工程の ID",
+    var="neck_id",
+    setup=_STEPS,
+    solution="""
+        neck_id = st.sort_values("合計時間", ascending=False)["ID"].iloc[0]
+    """,
+    hints=["「合計時間」の大きい順に並べ替えて、先頭の行の「ID」を見ます。",
+           '`st.sort_values("合計時間", ascending=False)` で大きい順になります。先頭の行は `.iloc[0]` です。'],
+    checker=_bottleneck,
 ))
 
 register(Item(
@@ -201,7 +244,8 @@ register(Item(
     solution="""
         n_a = int((ranking["ランク"] == "A").sum())
     """,
-    hints=["列「ランク」が \"A\" の行を数えます。"],
+    hints=["列「ランク」が \"A\" の行を数えます。",
+           '`ranking["ランク"] == "A"` で True / False の列ができます。True の数は `.sum()` で数えられます。'],
 ))
 
 # --- lesson 3 ----------------------------------------------------------------------------------
