@@ -262,6 +262,22 @@ register(Item(
 ))
 
 register(Item(
+    id="01/03/kaizen_saved",
+    title="改善案（連絡票の手書きをやめる）で減る年間の業務時間を自分で計算する",
+    var="kaizen_saved",
+    setup=_ASIS + """
+    survey = load_dataset("bpr_gyomuryo")
+    volume = int(survey.loc[survey["業務名"] == "転居届", "年間件数"].iloc[0])
+""",
+    solution="""
+        minutes = asis_df.loc[asis_df["ID"] == 9, "所要時間"].iloc[0]
+        kaizen_saved = volume * minutes / 60
+    """,
+    hints=["1 件あたりに減るのは ID 9 の所要時間（分）です。年間件数を掛け、60 で割ると「時間」になります。",
+           '`asis_df.loc[asis_df["ID"] == 9, "所要時間"]` で ID 9 の所要時間が取り出せます（値 1 つは `.iloc[0]`）。'],
+))
+
+register(Item(
     id="01/03/kitami_rate",
     title="北見市の例（約 7 分 → 約 2.5 分）の短縮率",
     var="kitami_rate",
@@ -281,7 +297,7 @@ register(Item(
         volume = int(survey.loc[survey["業務名"] == "転居届", "年間件数"].iloc[0])
         saved = compare(asis, tobe, volume=volume).hours_saved
     """,
-    hints=["年間件数は業務量調査の「転居届」の行にあります。",
+    hints=["年間件数 `volume` は最初のセルで業務量調査の「転居届」の行から取り出してあります。",
            "`compare(asis, tobe, volume=件数).hours_saved` が年間の削減時間です。"],
 ))
 
