@@ -13,7 +13,21 @@ class DxkitError(ValueError):
     """
 
     def _render_traceback_(self) -> list[str]:
-        # IPython calls this instead of formatting the traceback; raising makes it fall back to the full one.
+        # IPython calls this instead of formatting the traceback itself.
         if os.environ.get(DEBUG_ENV, "").strip() not in ("", "0"):
-            raise NotImplementedError("DXKIT_DEBUG is set: show the full traceback")
+            return _full_traceback(self)
         return [f"\x1b[31mエラー（{type(self).__name__}）\x1b[0m", *str(self).splitlines()]
+
+
+def _full_traceback(exc: BaseException) -> list[str]:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is not None:
+            return shell.InteractiveTB.structured_traceback(type(exc), exc, exc.__traceback__)
+    except ImportError:
+        pass
+    import traceback
+
+    return "".join(traceback.format_exception(exc)).splitlines()

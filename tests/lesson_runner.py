@@ -56,6 +56,8 @@ def run_lessons(lessons: list[Path], data_dir: Path) -> dict[str, list[str]]:
 
 
 def _text(output) -> str:
+    if output.get("output_type") == "error":
+        return "\n".join(output.get("traceback", []))
     if "text" in output:
         return output["text"]
     data = output.get("data", {})

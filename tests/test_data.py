@@ -13,7 +13,7 @@ import pytest
 
 from dxkit import data
 from dxkit.data import (
-    dataset_path, load_dataset, normalize_series, normalize_text, parse_number, parse_wareki,
+    dataset_path, load_dataset, match_district, normalize_series, normalize_text, parse_number, parse_wareki,
     parse_wareki_series, read_csv_auto, to_number_series, validate,
 )
 from dxkit.errors import DxkitError
@@ -488,3 +488,149 @@ def test_read_csv_auto_ragged_rows(tmp_path):
     path.write_text("地域名,人口\n中央,1200\n北山,3,00\n", encoding="utf-8")
     with pytest.raises(DxkitError, match="3 行目の項目の数（3）が、見出しの項目の数（2）と合いません"):
         read_csv_auto(path)
+
+
+# ---------------------------------------------------------------- municipal files as published (issue 16)
+
+@pytest.mark.parametrize("raw", ["1,23,4", "1 234", "12,34", "1,2345"])
+def test_parse_number_rejects_loose_digit_grouping(raw):
+    with pytest.raises(DxkitError, match="数値として読めません"):
+        parse_number(raw)
+
+
+@pytest.mark.parametrize("raw, number", [("12,345,678", 12345678), ('50,700 ', 50700), ("\u20105", -5),
+                                         ("\u22127", -7), ("\u20113", -3)])
+def test_parse_number_accepts_real_grouping_and_minus_signs(raw, number):
+    assert parse_number(raw) == number
+
+
+def test_normalize_text_treats_unicode_hyphens_like_full_width_minus():
+    assert normalize_text("国府台1\u20107\u20115") == normalize_text("国府台1－7－5") == "国府台1-7-5"
+    assert normalize_text("\u22123") == "-3"
+
+
+def test_parse_wareki_reads_month_day_year():
+    assert parse_wareki("4/1/2024") == dt.date(2024, 4, 1)
+    assert parse_wareki("12/31/2023") == dt.date(2023, 12, 31)
+
+
+def _population_text(tmp_path, edit) -> None:
+    pop = pd.read_csv(dataset_path("population"), encoding="cp932", dtype=str)
+    pop = edit(pop)
+    pop.to_csv(tmp_path / "population.csv", index=False, encoding="cp932")
+
+
+@pytest.mark.parametrize("token", ["-", "―", "…", "*", "X", "秘匿", "－"])
+def test_missing_value_tokens_become_missing_with_one_note_per_column(tmp_path, monkeypatch, token):
+    def edit(pop):
+        pop.loc[0:11, "世帯数"] = token
+        return pop
+
+    _population_text(tmp_path, edit)
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    pop = load_dataset("population")
+    assert pop["世帯数"].isna().sum() == 12 and str(pop["世帯数"].dtype) == "Int64"
+    notes = [n for n in pop.attrs["notes"] if "世帯数" in n]
+    assert len(notes) == 1 and notes[0].startswith("列「世帯数」の 12 行（2 行目、3 行目") and "のため欠測として扱いました" in notes[0]
+
+
+def test_a_missing_token_in_a_required_column_is_one_clear_message(tmp_path, monkeypatch):
+    def edit(pop):
+        pop.loc[2, "総人口"] = "X"
+        return pop
+
+    _population_text(tmp_path, edit)
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError) as err:
+        load_dataset("population")
+    assert "問題が 1 件" in str(err.value) and "4 行目、列「総人口」: 「X」（欠測）" in str(err.value)
+
+
+def test_unreadable_dates_give_one_message_each_and_no_nan_duplicate_cascade(tmp_path, monkeypatch):
+    def edit(pop):
+        pop.loc[0:29, "調査年月日"] = "不明"  # 30 rows; their (調査年月日, 地域コード) keys would all be NaN
+        return pop
+
+    _population_text(tmp_path, edit)
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    with pytest.raises(DxkitError) as err:
+        load_dataset("population")
+    message = str(err.value)
+    assert "問題が 30 件" in message and "重複" not in message and "nan" not in message.lower()
+    assert max(len(line) for line in message.splitlines()) < 200
+    assert "2 行目、列「調査年月日」: 「不明」を日付として読めません" in message
+
+
+def test_a_city_wide_total_row_over_100k_is_kept_apart(tmp_path, monkeypatch):
+    def edit(pop):
+        first = pop[pop["調査年月日"] == pop["調査年月日"].iloc[0]]
+        total = first.iloc[[0]].copy()
+        total[["地域コード", "地域名"]] = ["", "市全体"]
+        numbers = [c for c in pop.columns if c not in ("全国地方公共団体コード", "地域コード", "地方公共団体名", "調査年月日", "地域名")]
+        total[numbers] = (first[numbers].astype(int).sum() * 5).astype(str).to_numpy()  # over 100,000
+        for col in numbers:  # keep each district consistent too
+            pop.loc[first.index, col] = (first[col].astype(int) * 5).astype(str)
+        return pd.concat([total, pop], ignore_index=True)
+
+    _population_text(tmp_path, edit)
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    pop = load_dataset("population")
+    totals = load_dataset("population", totals=True)
+    assert len(pop) == 45 and "市全体" not in set(pop["地域名"]) and len(totals) == 1
+    assert totals["総人口"].iloc[0] > 100_000
+    first_day = pop[pop["調査年月日"] == totals["調査年月日"].iloc[0]]
+    assert first_day["総人口"].sum() == totals["総人口"].iloc[0]  # districts add up to it, counted once
+    assert any("2 行目）は市区町村全体の合計の行" in n for n in pop.attrs["notes"])
+
+
+def test_series_helpers_report_file_lines_after_read_csv_auto(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text('地区,件数\n中央,"1,234"\n北山,"多数\n（後日）"\n川辺,ｘ\n南,5\n', encoding="utf-8")
+    raw = read_csv_auto(path)
+    with pytest.raises(DxkitError) as err:
+        to_number_series(raw["件数"])
+    assert "1 行の値" in str(err.value) and "・3 行目:" in str(err.value)  # 「ｘ」 (X, 秘匿) is missing, not an error
+    assert raw.attrs["lines"] == [2, 3, 5, 6]
+
+
+def test_validate_uses_file_lines_of_a_frame_from_read_csv_auto(tmp_path):
+    path = tmp_path / "small.csv"
+    path.write_text("地域名,人口\n\n中央,1200\n北山,たくさん\n", encoding="utf-8")
+    with pytest.raises(DxkitError, match="4 行目、列「人口」"):
+        validate(read_csv_auto(path), SMALL_SCHEMA)
+
+
+def test_match_district_longest_name_and_chome_spellings():
+    addresses = pd.Series(["みどり野市桜台東2丁目1-1", "千葉県市川市国府台1‐7‐5", "目黒区駒場1丁目2", "どこか"])
+    got = match_district(addresses, ["桜台", "桜台東", "国府台1丁目", "国府台2丁目", "駒場一丁目"])
+    assert got.tolist()[:3] == ["桜台東", "国府台1丁目", "駒場一丁目"] and pd.isna(got.iloc[3])
+
+
+def test_convert_writes_a_standard_copy_of_an_older_layout(tmp_path):
+    from dxkit.convert import convert_file
+
+    src = tmp_path / "old.csv"
+    text = (dataset_path("population").read_bytes().decode("cp932")
+            .replace("全国地方公共団体コード", "都道府県コード又は市区町村コード").replace("地方公共団体名", "市区町村名"))
+    src.write_text(text, encoding="cp932")
+    out, notes = convert_file(src, "population")
+    assert out == tmp_path / "old_dxkit.csv" and src.read_bytes() == text.encode("cp932")  # the original is untouched
+    assert any("都道府県コード又は市区町村コード" in n for n in notes)
+    again = data.load_file(out, "population")
+    assert not any("として読みました" in n for n in again.attrs["notes"])
+    assert again["総人口"].sum() == load_dataset("population")["総人口"].sum()
+
+
+@pytest.mark.parametrize("debug, shows_traceback", [("", False), ("1", True)])
+def test_dxkit_error_in_ipython_shows_only_the_japanese_message(debug, shows_traceback, monkeypatch, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setenv("DXKIT_DEBUG", debug)
+    shell = InteractiveShell.instance(colors="NoColor")
+    try:
+        shell.run_cell("from dxkit.data import load_dataset\nload_dataset('populaton')")
+    finally:
+        InteractiveShell.clear_instance()
+    text = capsys.readouterr().out
+    assert "データセット「populaton」はありません" in text
+    assert ("Traceback" in text or "dxkit/data.py" in text) is shows_traceback

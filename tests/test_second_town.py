@@ -72,3 +72,10 @@ def test_a_city_over_100k_with_a_total_row_in_the_older_layout(monkeypatch):
     assert latest["総人口"].sum() == totals.loc[totals["調査年月日"].idxmax(), "総人口"]
     notes = " ".join(pop.attrs["notes"])
     assert "「#」で始まる 1 行" in notes and "見出しは 3 行目" in notes and "85歳以上" in notes
+
+
+def test_a_dxkit_error_in_a_lesson_shows_the_japanese_message_only(town2_outputs):
+    clean = "\n".join(town2_outputs["courses/05_data_analysis/01_load_and_clean.ipynb"])
+    shown = clean[clean.rindex("エラー（DxkitError）"):][:600]  # validate(broken, "population"), tagged raises-exception
+    assert "列「総人口」" in shown and "男性・女性の合計" in shown
+    assert "Traceback" not in shown and "dxkit/" not in shown and "site-packages" not in shown
