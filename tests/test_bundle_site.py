@@ -1,9 +1,19 @@
-"""The read-only HTML edition: lessons executed fresh, rendered with outputs, nothing loaded from outside."""
+"""The read-only HTML edition: lessons executed fresh, rendered with outputs, nothing loaded from outside,
+navigable (index, previous/next, search), with alt text for every chart and quizzes that work without Python.
+
+One site is built per test run and shared by this module and tests/test_site_a11y.py (also across
+pytest-xdist workers, through a file lock). By default it holds the whole first course plus the lessons
+with every kind of output (process maps, KPI dashboard, the ipywidgets quiz, course 05's charts);
+DXKIT_SITE_TEST_ALL=1 builds and checks every lesson.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -14,37 +24,79 @@ from dxkit.bundle.manifest import verify
 ROOT = Path(__file__).resolve().parents[1]
 ATTR = re.compile(r"""\b(src|href|action|poster|data|srcset)\s*=\s*(["']?)([^"'\s>]*)""", re.I)
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]*)""", re.I)
+FIRST_COURSE = "00_orientation"
+EXTRA_LESSONS = ["01_bpr/03_muda_tobe", "02_pdca_kpi/03_tracking_forecast", "04_security/02_phishing",
+                 "05_data_analysis/03_charts"]
+QUIZ_PAGE = "04_security/02_phishing.html"
+GENERIC_ALT = {"", "image", "figure", "graph", "chart", "グラフ", "図", "画像", "no description has been provided for this image",
+               "グラフ（説明がありません）", "グラフ（タイトルのない図）"}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    course = select_courses(ROOT, None)[0]  # the first course, whole
-    result = build_bundle(tmp_path_factory.mktemp("site"), "site", courses=[course], built="2025-04-01T09:00:00")
-    out = tmp_path_factory.mktemp("site-files")
-    with zipfile.ZipFile(result.path) as zf:
-        zf.extractall(out)
-    return result, next(out.iterdir()), course
+def site_lessons() -> list[str] | None:
+    if os.environ.get("DXKIT_SITE_TEST_ALL") == "1":
+        return None
+    first = [f"{FIRST_COURSE}/{p.stem}" for p in sorted((ROOT / "courses" / FIRST_COURSE).glob("*.ipynb"))]
+    return first + EXTRA_LESSONS
+
+
+def _build_shared(tmp_path_factory) -> dict:
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # one build for all workers of this run
+    shared = base / "dxkit-site"
+    with FileLock(str(shared) + ".lock"):
+        done = shared / "built.json"
+        if not done.is_file():
+            shared.mkdir(exist_ok=True)
+            lessons = site_lessons()
+            courses = sorted({k.split("/")[0] for k in lessons}) if lessons else None
+            before = os.environ.get("DXKIT_SITE_CACHE")
+            os.environ["DXKIT_SITE_CACHE"] = str(shared / "cache")  # executed fresh: no outputs from earlier runs
+            try:
+                result = build_bundle(shared / "zip", "site", courses=courses, lessons=lessons,
+                                      built="2025-04-01T09:00:00")
+            finally:
+                os.environ.pop("DXKIT_SITE_CACHE") if before is None else os.environ.update(DXKIT_SITE_CACHE=before)
+            with zipfile.ZipFile(result.path) as zf:
+                zf.extractall(shared / "files")
+            done.write_text(json.dumps({"zip": str(result.path), "sha256": result.sha256,
+                                        "lessons": result.manifest["lessons"]}), encoding="utf-8")
+        info = json.loads(done.read_text(encoding="utf-8"))
+    info["top"] = next((shared / "files").iterdir())
+    return info
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> dict:
+    """{"zip", "sha256", "lessons", "top"}: the site edition built once for this test run."""
+    return _build_shared(tmp_path_factory)
+
+
+def pages(top: Path) -> list[Path]:
+    return sorted(top.rglob("*.html"))
 
 
 def test_every_lesson_is_rendered_with_outputs(site):
-    result, top, course = site
-    assert verify(result.path, result.sha256).ok
-    lessons = sorted((ROOT / "courses" / course).glob("*.ipynb"))
-    for lesson in lessons:
-        page = top / course / f"{lesson.stem}.html"
+    top = site["top"]
+    assert verify(Path(site["zip"]), site["sha256"]).ok
+    expected = site_lessons() or [f"{c}/{p.stem}" for c in select_courses(ROOT, None)
+                                  for p in sorted((ROOT / "courses" / c).glob("*.ipynb"))]
+    assert sorted(site["lessons"]) == sorted(expected)
+    index = (top / "index.html").read_text(encoding="utf-8")
+    for key in expected:
+        page = top / f"{key}.html"
         assert page.is_file(), page
         text = page.read_text(encoding="utf-8")
         assert 'class="jp-OutputArea-output' in text or "jp-RenderedText" in text, f"{page.name}: no output"
-    index = (top / "index.html").read_text(encoding="utf-8")
-    for lesson in lessons:
-        assert f'href="{course}/{lesson.stem}.html"' in index
+        assert f'href="{key}.html"' in index, f"index.html does not list {key}"
 
 
 def test_nothing_is_loaded_from_outside(site):
-    _result, top, _course = site
-    pages = sorted(top.rglob("*.html"))
-    assert pages
-    for page in pages:
+    top = site["top"]
+    assert pages(top)
+    for page in pages(top) + sorted((top / "static").glob("*.css")):
         text = page.read_text(encoding="utf-8")
         for _attr, _quote, value in ATTR.findall(text):
             assert not re.match(r"(?i)([a-z][a-z0-9+.-]*:|//)", value) or value.lower().startswith(("data:", "#")), \
@@ -53,13 +105,114 @@ def test_nothing_is_loaded_from_outside(site):
             assert value.startswith(("data:", "#")) or not re.match(r"(?i)([a-z]+:|//)", value), \
                 f"{page.name}: external CSS url {value[:80]!r}"
         assert "@import" not in text, f"{page.name}: CSS @import"
-        assert not re.search(r"(?i)<script[^>]*\bsrc", text), f"{page.name}: script loaded from a file or CDN"
+        for src in re.findall(r'(?i)<script[^>]*\bsrc="([^"]*)"', text):
+            assert (page.parent / src).resolve().is_relative_to(top.resolve()) and (page.parent / src).is_file(), \
+                f"{page.name}: script {src} is not a file of the site"
         assert not re.search(r"(?i)mathjax\.|cdnjs|unpkg|jsdelivr|fonts\.googleapis", text.replace("MathJax", "")), \
             f"{page.name}: CDN name left in the page"
 
 
-def test_links_between_lessons_point_to_pages(site):
-    _result, top, _course = site
-    for page in top.rglob("*.html"):
-        for href in re.findall(r'<a\b[^>]*\bhref="([^"#]+)', page.read_text(encoding="utf-8")):
+def test_links_between_pages_point_to_pages_of_the_site(site):
+    top = site["top"]
+    for page in pages(top):
+        for href in re.findall(r'<a\b[^>]*\bhref="([^"#?]+)', page.read_text(encoding="utf-8")):
             assert not href.endswith(".ipynb"), f"{page.name}: link to a notebook {href}"
+            if not re.match(r"(?i)[a-z][a-z0-9+.-]*:", href):
+                assert (page.parent / href).resolve().is_relative_to(top.resolve()) and (page.parent / href).is_file(), \
+                    f"{page.relative_to(top)}: broken link {href}"
+
+
+def test_lessons_are_chained_by_previous_and_next_links_in_course_order(site):
+    top = site["top"]
+    order = re.findall(r'<li><a href="([^"]+\.html)"', (top / "index.html").read_text(encoding="utf-8"))
+    assert len(order) == len(site["lessons"]) >= 2
+    for i, href in enumerate(order):
+        text = (top / href).read_text(encoding="utf-8")
+        rel = {a["rel"]: a["href"].removeprefix("../") for a in outline(top / href).links if a.get("rel")}
+        assert rel.get("prev") == (order[i - 1] if i else None), f"{href}: previous link"
+        assert rel.get("next") == (order[i + 1] if i + 1 < len(order) else None), f"{href}: next link"
+        assert 'href="../index.html"' in text and 'action="../search.html"' in text, f"{href}: no way back / search"
+
+
+class _Outline(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.headings, self.tables, self.images, self.links, self.fieldsets, self.lang = [], [], [], [], [], None
+        self._table = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        elif tag == "table":
+            self._table = {"th": 0}
+            self.tables.append(self._table)
+        elif tag == "th" and self._table is not None:
+            self._table["th"] += 1
+        elif tag == "img":
+            self.images.append(a)
+        elif tag == "a":
+            self.links.append(a)
+        elif tag == "fieldset":
+            self.fieldsets.append(a)
+
+
+def outline(page: Path) -> _Outline:
+    parser = _Outline()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_pages_are_japanese_with_headings_in_order_and_tables_with_headers(site):
+    problems = []
+    for page in pages(site["top"]):
+        o = outline(page)
+        name = page.relative_to(site["top"])
+        if o.lang != "ja":
+            problems.append(f"{name}: <html lang={o.lang!r}>")
+        if o.headings.count(1) != 1 or o.headings[0] != 1:
+            problems.append(f"{name}: needs exactly one h1, first (found {o.headings[:5]}…)")
+        problems += [f"{name}: heading h{b} right after h{a}" for a, b in zip(o.headings, o.headings[1:]) if b > a + 1]
+        problems += [f"{name}: a table without header cells" for t in o.tables if not t["th"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_every_chart_has_a_meaningful_alt_text(site):
+    seen, problems = 0, []
+    for page in pages(site["top"]):
+        for img in outline(page).images:
+            seen += 1
+            alt = " ".join((img.get("alt") or "").split())
+            if alt.lower() in GENERIC_ALT or len(alt) < 12:
+                problems.append(f"{page.relative_to(site['top'])}: <img alt={alt!r}>")
+    assert seen >= 5, "the lessons' charts are missing from the site"
+    assert not problems, "\n".join(problems)
+
+
+def test_the_ipywidgets_quiz_is_plain_html_with_every_answer_in_details(site):
+    text = (site["top"] / QUIZ_PAGE).read_text(encoding="utf-8")
+    assert "widget-view" not in text and "jupyter-widgets" not in text
+    questions = [f for f in outline(site["top"] / QUIZ_PAGE).fieldsets if f.get("class") == "dxkit-question"]
+    assert len(questions) == 8
+    details = re.findall(r"<details><summary>問 \d+ の正解と解説</summary><p>正解: ([^<]+)</p>", text)
+    assert details == [q["data-answer"] for q in questions]
+    assert text.count('class="dxkit-choice"') == 16
+
+
+def test_search_index_covers_every_page_and_search_page_works_offline(site):
+    top = site["top"]
+    raw = (top / "static" / "search-index.js").read_text(encoding="utf-8")
+    entries = json.loads(raw[raw.index("=") + 1:].rstrip().rstrip(";"))
+    hrefs = {e["u"].split("#")[0] for e in entries}
+    assert hrefs == {f"{k}.html" for k in site["lessons"]}
+    assert any("フィッシング" in e["x"] for e in entries)
+    anchored = [e for e in entries if "#" in e["u"]]
+    assert anchored, "no section anchors in the index"
+    for e in anchored[:50]:
+        page, anchor = e["u"].split("#", 1)
+        assert f'id="{anchor}"' in (top / page).read_text(encoding="utf-8"), e["u"]
+    assert len(raw.encode()) < 2_000_000
+    search = (top / "search.html").read_text(encoding="utf-8")
+    assert '<script src="static/search-index.js">' in search and '<script src="static/site.js">' in search

@@ -1,37 +1,31 @@
 """レッスンの読むだけの HTML 版（静的サイト）を作ります。
 
-レッスンを新しいカーネルで上から実行し、出力（表・グラフ）つきの HTML にします。LGWAN の中の Web サーバーに
-置いても外部へ何も取りに行かないよう、CDN のスクリプト（require.js・MathJax・ウィジェット）やフォントを
-読み込まず、画像はすべて HTML の中に埋め込みます。外部のページへのリンクは、クリックできない文字（URL つき）にします。
+レッスンを新しいカーネルで上から実行し（2 つずつ並列に、変わっていないレッスンは前回の結果を使い回して）、
+出力（表・グラフ）つきの HTML にします。目次・前後のレッスンへのリンク・全文検索（search.html）が付き、
+クイズはページの中で答えられ、グラフには代替テキストが付きます（JIS X 8341-3:2016 の AA を目標にしています）。
+LGWAN の中の Web サーバーに置いても、ファイルをそのまま開いても、外部へ何も取りに行きません。
 """
 
 from __future__ import annotations
 
 import html
 import os
-import re
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dxkit.errors import DxkitError
+from dxkit.bundle.site_execute import default_cache, environment_key, executed, execute_notebook, kernel_env
+from dxkit.bundle.site_page import SITE_TITLE, STATIC, PageNav, exporter, header_html, lab_css, render_html
+from dxkit.bundle.site_quiz import KERNEL_PREAMBLE as _QUIZ_PREAMBLE
 
-_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block footer_js -%}{%- endblock footer_js -%}
-"""
-_CONF = '{"base_template": "lab", "mimetypes": {"text/html": true}}'
-_EXTERNAL_A = re.compile(r'<a\b[^>]*\bhref="(https?:)?//([^"]*)"[^>]*>(.*?)</a>', re.S | re.I)
-_SCRIPT_SRC = re.compile(r"<script\b[^>]*\bsrc=", re.I)
-_LOCAL_NOTEBOOK = re.compile(r'(<a\b[^>]*\bhref=")(?![a-z]+:|//|#)([^"#]*?)\.ipynb(["#])', re.I)
+__all__ = ["SiteResult", "build_site", "course_title", "execute_notebook", "notebook_title", "render_html"]
 
-_STYLE = """body{font-family:"Yu Gothic","Meiryo","Hiragino Sans","Noto Sans CJK JP",sans-serif;max-width:60em;
-margin:2em auto;padding:0 1em;line-height:1.7;color:#222}h1{font-size:1.6em}a{color:#0645ad}
-.note{color:#555;font-size:.9em}li{margin:.2em 0}"""
+# In the build's kernel: static quizzes instead of ipywidgets, and alt text on every figure.
+PREAMBLE = _QUIZ_PREAMBLE + "\nfrom dxkit.plotting import register_alt_text as _r; _r(); del _r"
+_exporter = exporter  # kept for dxkit.bundle.build (解説パック)
 
 
 @dataclass
@@ -39,54 +33,7 @@ class SiteResult:
     index: Path
     pages: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def _exporter(tmp: Path):
-    from nbconvert import HTMLExporter
-
-    folder = tmp / "dxkit_offline"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "index.html.j2").write_text(_TEMPLATE, encoding="utf-8")
-    (folder / "conf.json").write_text(_CONF, encoding="utf-8")
-    exporter = HTMLExporter(extra_template_basedirs=[str(tmp)], template_name="dxkit_offline")
-    exporter.embed_images = True
-    exporter.exclude_input_prompt = False
-    return exporter
-
-
-def _unlink_external(text: str) -> str:
-    def repl(m: re.Match) -> str:
-        url = html.unescape((m[1] or "https:") + "//" + m[2])
-        label = m[3]
-        shown = "" if html.unescape(re.sub(r"<[^>]+>", "", label)).strip() == url else f"（{html.escape(url)}）"
-        return f'<span class="external-link" title="{html.escape(url)}">{label}{shown}</span>'
-    return _EXTERNAL_A.sub(repl, text)
-
-
-def execute_notebook(path: Path, *, timeout: int = 180):
-    """ノートブックを新しいカーネルで上から実行し、出力つきのノートブックを返します。"""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
-
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        last = str(exc).strip().splitlines()[-1][:200]
-        raise DxkitError(f"{path.name} を実行できませんでした（{last}）。") from None
-    return nb
-
-
-def render_html(nb, title: str, exporter) -> str:
-    """実行済みのノートブックを、外部を読み込まない 1 枚の HTML にします。"""
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    body = _LOCAL_NOTEBOOK.sub(r"\1\2.html\3", _unlink_external(body))
-    if _SCRIPT_SRC.search(body):
-        raise DxkitError(f"{title}: 外部のスクリプトを読み込む部分が残っています（dxkit の不具合です）。")
-    return body
+    cached: list[str] = field(default_factory=list)
 
 
 def notebook_title(nb, default: str) -> str:
@@ -107,60 +54,94 @@ def course_title(course_dir: Path) -> str:
     return course_dir.name
 
 
+def _index_html(toc, municipality: str | None, version: str, built: str) -> str:
+    e = html.escape
+    nav = PageNav("index.html")
+    parts = ["<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\">"
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">"
+             f"<title>{SITE_TITLE}</title><link rel=\"stylesheet\" href=\"static/site.css\"></head>"
+             "<body class=\"site-page\">",
+             header_html(nav, "目次"),
+             f"<main id=\"main\"><h1>{SITE_TITLE}</h1>",
+             f"<p class=\"note\">{e(municipality) + ' ・ ' if municipality else ''}教材の版 "
+             f"{e(version)}（{e(built[:10])} 作成）。"
+             "各レッスンを実行した結果つきで、読むだけの版です。クイズはこのページの中で答えられます。"
+             "練習問題を解くには JupyterLab の教材を使ってください。</p>"]
+    for course_id, title, entries in toc:
+        parts.append(f"<section aria-labelledby=\"{e(course_id)}\"><h2 id=\"{e(course_id)}\">{e(title)}</h2>"
+                     "<ol class=\"course-list\">")
+        parts += [f'<li><a href="{e(href)}">{e(t)}</a></li>' for href, t in entries]
+        parts.append("</ol></section>")
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
 def build_site(out_dir: Path | str, course_dirs: list[Path], *, municipality: str | None = None,
                data_dir: Path | None = None, version: str = "", built: str = "",
-               lessons: list[str] | None = None, progress=None) -> SiteResult:
-    """``course_dirs`` のレッスンを実行して HTML にし、``out_dir`` に目次（index.html）とともに書きます。
+               lessons: list[str] | None = None, progress=None, cache: Path | None | bool = True,
+               workers: int | None = None) -> SiteResult:
+    """``course_dirs`` のレッスンを実行して HTML にし、``out_dir`` に目次（index.html）・検索・各ページを書きます。
 
     ``lessons``（"00_orientation/01_jupyterlab" の形）を渡すと、そのレッスンだけにします。
-    ``data_dir`` を渡すと、自治体のデータで実行します。
+    ``data_dir`` を渡すと、自治体のデータで実行します。``cache`` は実行結果を使い回す場所
+    （True なら既定の場所、False なら使い回さない）、``workers`` は同時に実行するレッスンの数です。
     """
+    import nbformat
+
     from dxkit.bundle.customize import town_data
+    from dxkit.bundle.site_search import index_js, search_page
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = SiteResult(out / "index.html")
-    toc = []
-    home_before = os.environ.get("DXKIT_HOME")
+    cache_dir = default_cache() if cache is True else (Path(cache) if cache else None)
+    chosen = [(course, path) for course in course_dirs for path in sorted(course.glob("*.ipynb"))
+              if lessons is None or f"{course.name}/{path.stem}" in lessons]
+    titles = [notebook_title(nbformat.read(path, as_version=4), path.stem) for _, path in chosen]
+    hrefs = [f"{course.name}/{path.stem}.html" for course, path in chosen]
+    site_pages = frozenset(hrefs + ["index.html", "search.html"])
+    static = out / "static"
+    static.mkdir(exist_ok=True)
+    for name in ("site.css", "site.js"):
+        (static / name).write_bytes((STATIC / name).read_bytes())
     with tempfile.TemporaryDirectory(prefix="dxkit-site-") as tmp, town_data(data_dir):
-        os.environ["DXKIT_HOME"] = str(Path(tmp) / "home")  # the build's own check() records
-        try:
-            exporter = _exporter(Path(tmp) / "templates")
-            for course in course_dirs:
-                entries = []
-                for path in sorted(course.glob("*.ipynb")):
-                    key = f"{course.name}/{path.stem}"
-                    if lessons is not None and key not in lessons:
-                        continue
-                    if progress:
-                        progress(key)
-                    start = time.perf_counter()
-                    nb = execute_notebook(path)
-                    title = notebook_title(nb, path.stem)
-                    page = out / course.name / f"{path.stem}.html"
-                    page.parent.mkdir(parents=True, exist_ok=True)
-                    page.write_text(render_html(nb, title, exporter), encoding="utf-8")
-                    result.pages.append(page)
-                    result.seconds[key] = time.perf_counter() - start
-                    entries.append((f"{course.name}/{path.stem}.html", title))
-                if entries:
-                    toc.append((course_title(course), entries))
-        finally:
-            if home_before is None:
-                os.environ.pop("DXKIT_HOME", None)
-            else:
-                os.environ["DXKIT_HOME"] = home_before
-    heading = "自治体DX 実践カリキュラム（閲覧用）"
-    parts = [f"<!DOCTYPE html>\n<html lang=\"ja\"><head><meta charset=\"utf-8\"><title>{heading}</title>"
-             f"<style>{_STYLE}</style></head><body>",
-             f"<h1>{heading}</h1>",
-             f"<p class=\"note\">{html.escape(municipality) + ' ・ ' if municipality else ''}教材の版 "
-             f"{html.escape(version)}（{html.escape(built[:10])} 作成）。"
-             "各レッスンを実行した結果つきで、読むだけの版です。練習問題を解くには JupyterLab の教材を使ってください。</p>"]
-    for title, entries in toc:
-        parts.append(f"<h2>{html.escape(title)}</h2><ul>")
-        parts += [f'<li><a href="{html.escape(href)}">{html.escape(t)}</a></li>' for href, t in entries]
-        parts.append("</ul>")
-    parts.append("</body></html>\n")
-    result.index.write_text("\n".join(parts), encoding="utf-8")
+        env = kernel_env(Path(tmp) / "home")
+        salt = environment_key(data_dir)
+        local = threading.local()
+
+        def page(i: int) -> tuple[str, float, bool]:
+            # Execution happens in the kernels; converting here overlaps with the other lessons' kernels.
+            course, path = chosen[i]
+            start = time.perf_counter()
+            if progress:
+                progress(f"{course.name}/{path.stem}")
+            nb, from_cache = executed(path, env, cache=cache_dir, salt=salt, preamble=PREAMBLE)
+            if not hasattr(local, "exporter"):
+                local.exporter = exporter(Path(tmp) / f"templates-{threading.get_ident()}")
+            nav = PageNav(hrefs[i], course_title(course), f"index.html#{course.name}",
+                          prev=(hrefs[i - 1], titles[i - 1]) if i else None,
+                          next=(hrefs[i + 1], titles[i + 1]) if i + 1 < len(chosen) else None,
+                          site_pages=site_pages)
+            text = render_html(nb, titles[i], local.exporter, nav)
+            target = out / hrefs[i]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            return text, time.perf_counter() - start, from_cache
+
+        with ThreadPoolExecutor(max_workers=workers or min(2, os.cpu_count() or 1)) as pool:
+            done = list(pool.map(page, range(len(chosen))))
+        (static / "lab.css").write_text(lab_css(exporter(Path(tmp) / "templates")), encoding="utf-8")
+    toc: dict[str, tuple[str, str, list]] = {}
+    for (course, path), href, title, (_text, seconds, from_cache) in zip(chosen, hrefs, titles, done):
+        key = f"{course.name}/{path.stem}"
+        result.pages.append(out / href)
+        result.seconds[key] = seconds
+        if from_cache:
+            result.cached.append(key)
+        toc.setdefault(course.name, (course.name, course_title(course), []))[2].append((href, title))
+    (static / "search-index.js").write_text(index_js([(h, t, d[0]) for h, t, d in zip(hrefs, titles, done)]),
+                                            encoding="utf-8")
+    (out / "search.html").write_text(search_page(SITE_TITLE, header_html(PageNav("search.html"), "検索")),
+                                     encoding="utf-8")
+    result.index.write_text(_index_html(list(toc.values()), municipality, version, built), encoding="utf-8")
     return result

@@ -1,0 +1,55 @@
+"""閲覧用 HTML 版のクイズ: ipywidgets のボタン（Python が動かないと空の枠になる）の代わりに、
+素の HTML のボタンと小さなスクリプト（static/site.js）で答えられるクイズにします。
+
+スクリプトが動かないブラウザでも、各問の「正解と解説」（``<details>``）を開けば答えを確かめられます。
+判定の文言は ``dxkit.quiz.Quiz.answer`` と同じです。
+"""
+
+from __future__ import annotations
+
+import html
+
+# Run in the site build's kernel before the lesson's own cells (see site_build.execute_notebook).
+KERNEL_PREAMBLE = "from dxkit.bundle.site_quiz import use_static_quizzes as _u; _u(); del _u"
+
+
+def quiz_html(quiz) -> str:
+    """``dxkit.quiz.Quiz`` を、スクリプトで答えられる素の HTML にします（答えは ``<details>`` にも入ります）。"""
+    e = html.escape
+    parts = [f'<div class="dxkit-quiz" data-total="{quiz.total}">',
+             '<p class="dxkit-quiz-how">選択肢のボタンを押すと、その場で正解かどうかと解説が出ます。'
+             "（得点は記録されません。記録するには JupyterLab の教材で答えてください。）</p>"]
+    for i, q in enumerate(quiz.questions, start=1):
+        correct = e(q.correct_choice)
+        parts.append(f'<fieldset class="dxkit-question" data-correct="{q.answer}" data-answer="{correct}">'
+                     f"<legend>問 {i}</legend>"
+                     f'<div class="dxkit-question-text">{e(q.text)}</div>'
+                     '<div class="dxkit-choices">')
+        parts += [f'<button type="button" class="dxkit-choice" data-choice="{j}">{e(c)}</button>'
+                  for j, c in enumerate(q.choices)]
+        parts.append('</div><p class="dxkit-feedback" role="status" aria-live="polite"></p>'
+                     f"<details><summary>問 {i} の正解と解説</summary><p>正解: {correct}</p>"
+                     + (f"<p>{e(q.explanation)}</p>" if q.explanation else "")
+                     + "</details></fieldset>")
+    parts.append(f'<p class="dxkit-score" aria-live="polite">得点: 0 / {quiz.total}（回答済み 0 問）</p></div>')
+    return "".join(parts)
+
+
+class StaticQuiz:
+    """ノートブックに表示すると、``quiz_html`` の HTML になるクイズの表示です。"""
+
+    def __init__(self, quiz):
+        self.quiz = quiz
+
+    def _repr_html_(self) -> str:
+        return quiz_html(self.quiz)
+
+    def __repr__(self) -> str:
+        return repr(self.quiz)
+
+
+def use_static_quizzes() -> None:
+    """この（閲覧用 HTML 版を作るための）カーネルでは、``Quiz.widget()`` が ``StaticQuiz`` を返すようにします。"""
+    from dxkit.quiz import Quiz
+
+    Quiz.widget = lambda self: StaticQuiz(self)
