@@ -42,6 +42,7 @@ $(TEST_STAMP): $(STAMP)
 	@# configurable-http-proxy from npm into deploy/local-hub/node_modules (project-local, never global)
 	@if command -v npm >/dev/null && [ ! -x deploy/local-hub/node_modules/.bin/configurable-http-proxy ]; then \
 		echo "[3/3] configurable-http-proxy を入れます（npm）…"; npm ci --prefix deploy/local-hub --no-audit --no-fund --loglevel=error; fi
+	@if command -v npm >/dev/null && [ ! -f tools/a11y/node_modules/axe-core/axe.min.js ]; then npm ci --prefix tools/a11y --no-audit --no-fund --loglevel=error; fi
 	@touch $(TEST_STAMP)
 
 # The curriculum folder is the server's root (courses/, exercises/, datasets/ all reachable); the first
