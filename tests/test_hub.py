@@ -78,6 +78,62 @@ def test_deploy_python_configs_compile():
         compile(f.read_text(encoding="utf-8"), str(f), "exec")
 
 
+Z2JH_CHART = ROOT.parent / "shared" / "z2jh-4.4.0"
+
+
+def _leaves(d, prefix=()):
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            yield from _leaves(v, prefix + (k,))
+        else:
+            yield prefix + (k,), v
+
+
+def _merge(base, over):
+    if not (isinstance(base, dict) and isinstance(over, dict)):
+        return copy.deepcopy(over)
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _merge(base.get(k), v) if k in base else copy.deepcopy(v)
+    return out
+
+
+def test_z2jh_values_match_the_chart():
+    """deploy/z2jh/values.yaml against chart 4.4.0's own schema and defaults."""
+    yaml = pytest.importorskip("yaml")
+    jsonschema = pytest.importorskip("jsonschema")
+    if not (Z2JH_CHART / "values.schema.yaml").exists():
+        pytest.skip(f"Zero to JupyterHub 4.4.0 のチャートがありません（{Z2JH_CHART}）。")
+    values = yaml.safe_load((DEPLOY / "z2jh" / "values.yaml").read_text(encoding="utf-8"))
+    schema = yaml.safe_load((Z2JH_CHART / "values.schema.yaml").read_text(encoding="utf-8"))
+    defaults = yaml.safe_load((Z2JH_CHART / "values.yaml").read_text(encoding="utf-8"))
+    # Helm validates the chart's defaults merged with ours
+    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(_merge(defaults, values)), key=lambda e: list(e.path))
+    assert not errors, [f"{'.'.join(map(str, e.path))}: {e.message}" for e in errors[:5]]
+    # nothing that only restates a chart default
+    restated = []
+    for path, value in _leaves(values):
+        node = defaults
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is not None and node == value:
+            restated.append(".".join(path))
+    assert not restated, f"チャートの既定値と同じ値が書かれています: {restated}"
+    cfg = values["hub"]["config"]
+    assert "use_ssl" not in cfg["LDAPAuthenticator"], "ldapauthenticator 2.x では tls_strategy を使います。"
+    assert cfg["LDAPAuthenticator"]["tls_strategy"] in ("before_bind", "on_connect")
+    auth = cfg.get("Authenticator", {})
+    assert (auth.get("allow_all") or auth.get("allowed_users") or cfg["LDAPAuthenticator"].get("allowed_groups")), \
+        "JupyterHub 5 では、許可の設定がないと管理者しかログインできません。"
+    service_type = values.get("proxy", {}).get("service", {}).get("type", defaults["proxy"]["service"]["type"])
+    assert service_type != "ClusterIP" or values.get("ingress", {}).get("enabled"), "ハブに外から入る道がありません。"
+    # learners never mount the exchange writable; the submission service is wired in
+    assert "dxkit.hub.exchange.ExchangeSubmit" in values["singleuser"]["extraFiles"]["nbgrader-config"]["stringData"]
+    assert "dxkit-submit" in values["hub"]["services"]
+    assert '"readOnly": True' in values["hub"]["extraConfig"]["20-exchange-mounts"]
+    assert "extraVolumeMounts" not in values["singleuser"].get("storage", {})
+
+
 def test_no_agg_backend_where_learners_run_kernels():
     """MPLBACKEND=Agg makes plt.show() draw nothing in a notebook: never set it for learners' kernels."""
     places = [DEPLOY / "single-server", DEPLOY / "image", DEPLOY / "local-hub", DEPLOY / "z2jh"]

@@ -30,6 +30,9 @@ CONFIG = HERE / "jupyterhub_config.py"
 REPO = HERE.parents[1]
 
 
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"   # systemd's default PATH
+
+
 class HubError(RuntimeError):
     pass
 
@@ -440,7 +443,8 @@ class SingleServerHub(LocalHub):
         """Run a command as root, or as ``user`` (runuser) with the given environment."""
         full = list(cmd)
         if user:
-            base = {"HOME": str(self.home(user)), "USER": user, "PATH": self.env()["PATH"], "LANG": "C.UTF-8"}
+            base = {"HOME": str(self.home(user)), "USER": user, "LANG": "C.UTF-8",
+                    "PATH": f"{Path(sys.executable).parent}:{SYSTEM_PATH}"}
             full = ["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in {**base, **(env or {})}.items()],
                     *cmd]
         return subprocess.run(full, check=check, capture_output=True, text=True, timeout=kw.pop("timeout", 120), **kw)
@@ -510,6 +514,7 @@ class SingleServerHub(LocalHub):
         env = super().env()
         timeout, every, kernel, activity = self.cull
         env.update({
+            "PATH": SYSTEM_PATH,                  # as under systemd: the venv's bin is NOT on the hub's PATH
             "DXKIT_HUB_BIND_URL": self.url,
             "DXKIT_HUB_TLS": "off",
             "DXKIT_HUB_API_URL": f"http://127.0.0.1:{self.api_port}",
