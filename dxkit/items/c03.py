@@ -153,20 +153,41 @@ register(Item(
     tol=1e-3,
 ))
 
+_EFFECT_FIGURES = """
+    cases_per_year = 600        # 年間の件数
+    manual_minutes = 6          # 手作業の 1 件あたりの分
+    robot_minutes = 1           # 導入後も人が使う 1 件あたりの分
+    build_hours = 40            # ロボットを作る時間（1 回）
+    maintenance_hours = 12      # 保守の時間（年）
+"""
+
+register(Item(
+    id="03/01/net_hours",
+    title="転記ロボットの正味の削減時間（年）",
+    var="net_hours",
+    setup=_EFFECT_FIGURES,
+    solution="""
+        manual_hours = cases_per_year * manual_minutes / 60
+        robot_hours = cases_per_year * robot_minutes / 60
+        net_hours = manual_hours - robot_hours - maintenance_hours
+    """,
+    hints=["まず手作業の時間（年）を出します。件数 × 1 件あたりの分 ÷ 60 で「時間」になります。",
+           "導入後も人が使う時間（年）も同じように出し、手作業の時間から引きます。保守の時間も引きます。",
+           "`cases_per_year * manual_minutes / 60 - cases_per_year * robot_minutes / 60 - maintenance_hours` です。"],
+    tol=1e-6,
+))
+
 register(Item(
     id="03/01/payback_months",
     title="転記ロボットの回収期間（か月）",
     var="payback_months",
-    setup="""
-        from dxkit.rpa import estimate_effect
-    """,
-    solution="""
-        effect = estimate_effect("補助金申請書の台帳転記", manual_minutes_per_case=6, cases_per_year=600,
-                                 robot_minutes_per_case=1, build_hours=40, maintenance_hours_per_year=12)
-        payback_months = effect.payback_months
-    """,
-    hints=["estimate_effect(...) の結果の `.payback_months` が回収期間（か月）です。",
-           "保守の時間（年 12 時間）も忘れずに渡します。"],
+    setup=_code(_EFFECT_FIGURES, """
+        net_hours = cases_per_year * manual_minutes / 60 - cases_per_year * robot_minutes / 60 - maintenance_hours
+    """),
+    solution="payback_months = build_hours / net_hours * 12",
+    hints=["回収期間（年）は、作る時間 ÷ 正味の削減時間（年）です。",
+           "か月にするには 12 を掛けます。",
+           "`build_hours / net_hours * 12` です。"],
     tol=1e-3,
 ))
 
@@ -244,19 +265,21 @@ register(Item(
     title="郵便番号を確かめる関数",
     var="check_postal",
     solution='''
+        import re
         from dxkit.data import normalize_text
 
         def check_postal(value):
             if value is None or not str(value).strip():
                 return "郵便番号が空欄です。"
             digits = normalize_text(str(value)).replace("-", "")
-            if len(digits) != 7 or not digits.isdigit() or not digits.isascii():
+            if re.fullmatch(r"[0-9]{7}", digits) is None:
                 return f"郵便番号は 7 桁の数字です（「{value}」）。"
             return None
     ''',
-    hints=["normalize_text で全角を半角にしてから、ハイフンを取り除きます。",
-           "残りが 7 文字で、すべて数字（.isdigit()）なら None、そうでなければ理由の文字を返します。",
-           "None や空の文字が来たときは、最初に理由を返してしまいましょう。"],
+    hints=["None や空の文字が来たときは、最初に理由の文字を返してしまいましょう。",
+           "normalize_text で全角を半角にしてから、.replace でハイフンを取り除きます。",
+           "残りが「数字がちょうど 7 個」のパターンに合うかを re.fullmatch で確かめます。合わなければ None が返ります。",
+           "`re.fullmatch(r\"[0-9]{7}\", digits) is None` なら理由の文字を、そうでなければ None を返します。"],
     checker=_postal_function,
 ))
 
@@ -290,19 +313,23 @@ register(Item(
 
 register(Item(
     id="03/03/dry_run_planned",
-    title="ドライランで転記予定になった件数",
+    title="転記する件数を、ロボットより先に自分で数える",
     var="planned",
     setup=_code(_LESSON_SETUP, f"""
         cell_map = CellMap.beside_labels({FIELDS!r}, sheet="申請書")
+        batch = read_forms(FORMS, cell_map)
     """, _RULES, """
-        rules.append(choice("区分", ["省エネ改修", "バリアフリー改修", "耐震改修"]))
-        LEDGER = WORK / "受付台帳.xlsx"
-        shutil.copy(TEMPLATE, LEDGER)
-        robot = FormRobot(cell_map, rules, LEDGER)
-        dry = robot.run(FORMS, dry_run=True)
+        rules_with_kind = rules + [choice("区分", ["省エネ改修", "バリアフリー改修", "耐震改修"])]
+        problem_files = [rec["ファイル"] for rec in batch.records.to_dict("records")
+                         if not validate_record(rec, rules_with_kind).ok]
     """),
-    solution='planned = int((dry.audit["結果"] == "転記予定（ドライラン）").sum())',
-    hints=["dry.audit は監査ログの DataFrame です。", "「結果」の列が「転記予定（ドライラン）」の行を数えます。"],
+    solution="""
+        ok = batch.records[~batch.records["ファイル"].isin(problem_files)]
+        planned = ok["申請番号"].nunique()
+    """,
+    hints=["まず、問題のあったファイル（problem_files）を除いた行だけを batch.records から選びます。",
+           "二重提出は同じ申請番号なので 1 件と数えます。残った行の申請番号の「種類の数」を数えます。",
+           "`batch.records[~batch.records[\"ファイル\"].isin(problem_files)]` で選び、`[\"申請番号\"].nunique()` で数えます。"],
 ))
 
 register(Item(
