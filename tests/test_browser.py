@@ -1,8 +1,9 @@
 """The curriculum in a real browser: headless Chromium (the distribution's) driving JupyterLab.
 
-One JupyterLab server on 127.0.0.1 (a temporary copy of courses/, its own DXKIT_HOME) and one
-browser serve every test of this module. A learner:
+One JupyterLab server on 127.0.0.1 (a temporary copy of courses/, its own DXKIT_HOME, started with
+`make lab`'s learner configuration from dxkit.lab) and one browser serve every test of this module. A learner:
 
+- sees JupyterLab's menus in Japanese, and none of nbgrader's instructor tools;
 - sees Japanese glyphs, not boxes (a CJK font is installed with the browser);
 - opens the first lesson of each course, runs all cells, and no cell shows an error except
   those tagged ``raises-exception`` (screenshots in .artifacts/browser/);
@@ -27,6 +28,12 @@ import nbformat
 import pytest
 
 import browser_support as bs
+from dxkit.lab import environ, lab_command
+
+
+def learner_environ(base: dict) -> dict:
+    base.pop("JUPYTER_CONFIG_PATH", None)
+    return environ(base=base)
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSES = ROOT / "courses"
@@ -122,24 +129,15 @@ def lab(tmp_path_factory):
                                           'check("00/01/wait_total", total_wait)')]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, work / "selfcheck.ipynb")
-    # no "Jupyter news?" pop-up over the screenshots (the closed-network setting of deploy/image/)
-    settings = tmp / "user-settings"
-    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
-    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8")
     port, token, marker = bs.free_port(), secrets.token_hex(16), secrets.token_hex(8)
-    env = dict(os.environ, DXKIT_HOME=str(tmp / "dxkit-home"), MPLBACKEND="Agg",
-               JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"), DXKIT_HUB_MARKER=marker)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = [str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser",
-           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
-           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.extension_manager=readonly", f"--LabApp.user_settings_dir={settings}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
+    # The learner's configuration of `make lab` and the bundles (dxkit.lab): Japanese, no news, no nbgrader tools.
+    env = learner_environ(dict(os.environ, DXKIT_HOME=str(tmp / "dxkit-home"), MPLBACKEND="Agg",
+                               JUPYTER_CONFIG_DIR=str(tmp / "jupyter-config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+                               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+                               JUPYTERLAB_SETTINGS_DIR=str(tmp / "user-settings"), DXKIT_HUB_MARKER=marker))
+    cmd = lab_command(work, extra=["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+                                   "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+                                   "--LabApp.expose_app_in_browser=True"])
     log = tmp / "jupyterlab.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -179,6 +177,24 @@ def _cells(page, panel_id: str) -> list[dict]:
 
 
 # ------------------------------------------------------------------ tests
+
+def test_learner_sees_japanese_menus_and_no_instructor_tools(page):
+    """make lab's learner configuration: JupyterLab's own menus in Japanese, no nbgrader tools, no news pop-up."""
+    page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").first.wait_for(timeout=60_000)
+    menus = page.locator("#jp-menu-panel .lm-MenuBar-itemLabel").all_inner_texts()
+    bs.save_screenshot(page, "learner_menus.png")
+    for label in ("ファイル", "編集", "表示", "実行", "カーネル", "設定", "ヘルプ"):
+        assert label in menus, f"メニューが日本語ではありません: {menus}"
+    assert not {"File", "Edit", "Kernel"} & set(menus), menus
+    assert not any("nbgrader" in m.lower() for m in menus), f"受講者に Nbgrader メニューが出ています: {menus}"
+    commands = page.evaluate("() => window.jupyterapp.commands.listCommands().filter(c => c.startsWith('nbgrader:'))")
+    assert not commands, f"受講者に nbgrader の講師用の機能があります: {commands}"
+    sidebars = page.locator(".jp-SideBar .lm-TabBar-tab").evaluate_all(
+        "tabs => tabs.map(t => (t.getAttribute('title') || '') + ' ' + t.innerText + ' ' + (t.dataset.id || ''))")
+    assert not [t for t in sidebars if "assignment" in t.lower() or "nbgrader" in t.lower()], sidebars
+    toasts = page.locator(".Toastify__toast").all_inner_texts()
+    assert not [t for t in toasts if "ニュース" in t or "news" in t.lower()], toasts
+
 
 def test_japanese_glyphs_are_drawn_not_boxes(page):
     """A missing CJK font draws every glyph as the same box: distinct characters must look distinct."""

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dxkit.bundle.build import build_wheel
 from dxkit.bundle.wheelhouse import build_wheelhouse
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.network  # resolves and downloads Windows wheels from the package index
 def test_windows_wheelhouse_carries_windows_only_dependencies(tmp_path):
     wheel = build_wheel(tmp_path / "wheel")
     dest = tmp_path / "wheelhouse" / "win_amd64-py3.12"
