@@ -2,13 +2,13 @@
 navigable (index, previous/next, search), with alt text for every chart and quizzes that work without Python.
 
 One site is built per test run and shared by this module and tests/test_site_a11y.py (also across
-pytest-xdist workers, through a file lock). By default it holds the whole first course plus the lessons
-with every kind of output (process maps, KPI dashboard, the ipywidgets quiz, course 05's charts);
-DXKIT_SITE_TEST_ALL=1 builds and checks every lesson.
+pytest-xdist workers, through a file lock). By default it holds one lesson of each course, chosen for the
+kinds of output they show (SITE_LESSONS); DXKIT_SITE_TEST_ALL=1 builds and checks every lesson.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -24,19 +24,18 @@ from dxkit.bundle.manifest import verify
 ROOT = Path(__file__).resolve().parents[1]
 ATTR = re.compile(r"""\b(src|href|action|poster|data|srcset)\s*=\s*(["']?)([^"'\s>]*)""", re.I)
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]*)""", re.I)
-FIRST_COURSE = "00_orientation"
-EXTRA_LESSONS = ["01_bpr/03_muda_tobe", "02_pdca_kpi/03_tracking_forecast", "04_security/02_phishing",
-                 "05_data_analysis/03_charts"]
+# One lesson per course, chosen for the kinds of output they show: self-checks, error tracebacks and links
+# (00/01), process maps (01/03), the KPI dashboard (02/03), check lists and choice checks (03/04), the
+# ipywidgets quiz (04/02), charts made with matplotlib and pandas (05/03).
+SITE_LESSONS = ["00_orientation/01_jupyterlab", "01_bpr/03_muda_tobe", "02_pdca_kpi/03_tracking_forecast",
+                "03_rpa/04_operating_robots", "04_security/02_phishing", "05_data_analysis/03_charts"]
 QUIZ_PAGE = "04_security/02_phishing.html"
 GENERIC_ALT = {"", "image", "figure", "graph", "chart", "グラフ", "図", "画像", "no description has been provided for this image",
                "グラフ（説明がありません）", "グラフ（タイトルのない図）"}
 
 
 def site_lessons() -> list[str] | None:
-    if os.environ.get("DXKIT_SITE_TEST_ALL") == "1":
-        return None
-    first = [f"{FIRST_COURSE}/{p.stem}" for p in sorted((ROOT / "courses" / FIRST_COURSE).glob("*.ipynb"))]
-    return first + EXTRA_LESSONS
+    return None if os.environ.get("DXKIT_SITE_TEST_ALL") == "1" else SITE_LESSONS
 
 
 def _build_shared(tmp_path_factory) -> dict:
@@ -216,3 +215,14 @@ def test_search_index_covers_every_page_and_search_page_works_offline(site):
     assert len(raw.encode()) < 2_000_000
     search = (top / "search.html").read_text(encoding="utf-8")
     assert '<script src="static/search-index.js">' in search and '<script src="static/site.js">' in search
+
+
+def test_self_checks_offer_the_hints_and_an_example_answer_behind_details(site):
+    from dxkit.check import get_item
+
+    text = (site["top"] / "00_orientation/01_jupyterlab.html").read_text(encoding="utf-8")
+    shown = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    item = get_item("00/01/restart_quiz")
+    assert text.count('class="dxkit-self-check"') >= 2
+    assert f"ヒントを見る（{item.id}）" in shown and all(h in shown for h in item.hints)
+    assert "模範解答の例を見る" in shown and item.solution.splitlines()[0] in shown

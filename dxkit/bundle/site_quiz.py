@@ -1,8 +1,12 @@
-"""閲覧用 HTML 版のクイズ: ipywidgets のボタン（Python が動かないと空の枠になる）の代わりに、
-素の HTML のボタンと小さなスクリプト（static/site.js）で答えられるクイズにします。
+"""閲覧用 HTML 版のクイズと自己チェック（コードを実行できない読者のための表示）です。
 
-スクリプトが動かないブラウザでも、各問の「正解と解説」（``<details>``）を開けば答えを確かめられます。
-判定の文言は ``dxkit.quiz.Quiz.answer`` と同じです。
+- クイズ: ipywidgets のボタン（Python が動かないと空の枠になる）の代わりに、素の HTML のボタンと小さな
+  スクリプト（static/site.js）で答えられるクイズにします。スクリプトが動かないブラウザでも、各問の
+  「正解と解説」（``<details>``）を開けば答えを確かめられます。判定の文言は ``dxkit.quiz.Quiz.answer`` と同じです。
+- 自己チェック（``check()``）: 未回答・不正解の枠の下に、ノートブックで ``hint()`` / ``solution()`` を呼んだときと
+  同じヒントと解答例を、開いて読む形（``<details>``）で付けます。
+
+どちらも、閲覧用 HTML 版を作るカーネルの中だけで ``use_static_edition()`` が有効にします。
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import html
 
 # Run in the site build's kernel before the lesson's own cells (see site_build.execute_notebook).
-KERNEL_PREAMBLE = "from dxkit.bundle.site_quiz import use_static_quizzes as _u; _u(); del _u"
+KERNEL_PREAMBLE = "from dxkit.bundle.site_quiz import use_static_edition as _u; _u(); del _u"
 
 
 def quiz_html(quiz) -> str:
@@ -48,8 +52,37 @@ class StaticQuiz:
         return repr(self.quiz)
 
 
-def use_static_quizzes() -> None:
-    """この（閲覧用 HTML 版を作るための）カーネルでは、``Quiz.widget()`` が ``StaticQuiz`` を返すようにします。"""
+def check_html(result) -> str:
+    """``check()`` の結果の枠に、未回答・不正解ならヒントと解答例（開いて読む形）を付けた HTML です。"""
+    from dxkit.check import get_item
+
+    box = result._repr_html_()
+    if result.status not in ("unanswered", "incorrect"):
+        return box
+    try:
+        item = get_item(result.item_id)
+    except KeyError:
+        return box
+    e = html.escape
+    parts = [box, '<p class="dxkit-self-check-note">閲覧用の版ではコードを実行できません。'
+                  "答えを考えたら、ヒントと解答例で確かめてください（記録は JupyterLab の教材で）。</p>"]
+    if item.hints:
+        parts.append(f'<details class="dxkit-self-check"><summary>ヒントを見る（{e(item.id)}）</summary><ol>'
+                     + "".join(f"<li>{e(h)}</li>" for h in item.hints) + "</ol></details>")
+    if item.solution:
+        parts.append('<details class="dxkit-self-check"><summary>模範解答の例を見る</summary>'
+                     "<p>まず自分で考えてから開きましょう。別の書き方でも、結果が同じなら正解です。</p>"
+                     f"<pre><code>{e(item.solution)}</code></pre></details>")
+    return "".join(parts)
+
+
+def use_static_edition() -> None:
+    """この（閲覧用 HTML 版を作るための）カーネルで、クイズと自己チェックを読むだけの版の表示にします。"""
+    from IPython import get_ipython
+
     from dxkit.quiz import Quiz
 
     Quiz.widget = lambda self: StaticQuiz(self)
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type_by_name("dxkit.check", "CheckResult", check_html)
