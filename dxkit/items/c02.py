@@ -301,10 +301,12 @@ register(Item(
         s = monthly[monthly["指標ID"] == "K05"].sort_values("年月").tail(12)
         x = s["年月"].dt.year * 12 + s["年月"].dt.month
         slope, intercept = np.polyfit(x, s["実績値"], 1)
-        answer = slope * (2026 * 12 + 3) + intercept
+        k = by_id["K05"]
+        answer = slope * (k.deadline.year * 12 + k.deadline.month) + intercept
     """,
-    hints=["直近 12 か月（.tail(12)）に np.polyfit(x, y, 1) で直線を当てはめます。x は「年×12＋月」の通し月番号です。",
-           "期限 2026年3月の通し月番号 2026*12+3 を直線の式に入れます。forecast(k, ...) の value_at_deadline と同じになります。"],
+    hints=["直近 12 か月の行 s の「年月」から、x =「年×12＋月」の通し月番号を作ります（`.dt.year`・`.dt.month`）。",
+           "`slope, intercept = np.polyfit(x, s[\"実績値\"], 1)` で傾きと切片が求まります。",
+           "期限の月の通し月番号（k05.deadline.year * 12 + k05.deadline.month）を、傾き × x ＋ 切片 の x に入れます。"],
     tol=1e-4,
 ))
 
