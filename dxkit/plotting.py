@@ -87,6 +87,22 @@ def describe(fig_or_ax, text: str):
     return fig_or_ax
 
 
+def hatch_bars(ax):
+    """棒グラフの系列ごとに斜線・点などの模様を変え（色だけに頼らない）、凡例にも反映します。Axes を返します。
+
+    例: ``表.plot.bar(ax=ax)`` のあとに ``hatch_bars(ax)``。
+    """
+    from matplotlib.container import BarContainer
+
+    bars = [c for c in ax.containers if isinstance(c, BarContainer)]
+    for container, hatch in zip(bars, HATCHES * (len(bars) // len(HATCHES) + 1)):
+        for patch in container:
+            patch.set_hatch(hatch)
+    if ax.get_legend() is not None:
+        ax.legend()
+    return ax
+
+
 def _texts(items) -> list[str]:
     return [t for t in (" ".join(str(i).split()) for i in items) if t and not t.startswith("_")]
 

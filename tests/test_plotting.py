@@ -43,7 +43,7 @@ def test_setup_can_leave_the_style_alone():
 # ---------------------------------------------------------------- palette and alt text (HTML edition)
 
 from dxkit.plotting import (GREY, HATCHES, MARKERS, OKABE_ITO, TEXT_COLORS,  # noqa: E402
-                            describe, describe_figure, register_alt_text)
+                            describe, describe_figure, hatch_bars, register_alt_text)
 
 OKABE_ITO_HEX = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 
@@ -164,4 +164,17 @@ def test_dxkit_charts_use_the_palette_with_a_second_channel_and_describe_themsel
     assert _artist_colours(fig) <= OKABE_ITO_HEX | {GREY.upper()}
     text = describe_figure(fig)
     assert text.startswith("KPI ダッシュボード（2025年09月30日 時点）") and kpis[0].name in text and "達成率" in text
+    plt.close(fig)
+
+
+def test_hatch_bars_gives_each_bar_series_its_own_pattern_in_the_legend_too():
+    import pandas as pd
+
+    setup()
+    fig, ax = plt.subplots()
+    pd.DataFrame({"児童数": [3, 5], "定員": [4, 4]}, index=["東部", "西部"]).plot.bar(ax=ax)
+    assert hatch_bars(ax) is ax
+    per_series = [{p.get_hatch() or "" for p in c} for c in ax.containers]
+    assert per_series == [{HATCHES[0]}, {HATCHES[1]}]
+    assert [h.get_hatch() or "" for h in ax.get_legend().legend_handles] == HATCHES[:2]
     plt.close(fig)
