@@ -176,9 +176,13 @@ register(Item(
         candidates = ["Midorino2024!", "sora-kujira-enpitsu-natsu", "1qaz2wsx3edc", "Tq7#pX2m"]
         reports = [check_password(p) for p in candidates]
     """,
-    solution="weakest = min(range(len(reports)), key=lambda i: reports[i].entropy_bits)",
-    hints=["`reports[i].entropy_bits` が小さいほど弱いパスワードです。",
-           "`min(range(len(reports)), key=lambda i: reports[i].entropy_bits)` で番号が求まります。"],
+    solution="""
+        bits = [r.entropy_bits for r in reports]
+        weakest = bits.index(min(bits))
+    """,
+    hints=["`reports[i].entropy_bits` が小さいほど弱いパスワードです。まず 4 つの entropy_bits をリストにします。",
+           "リストの最小値は `min(...)`、その値が何番目かはリストの `.index(...)` で分かります。",
+           "`bits = [r.entropy_bits for r in reports]` のあと `bits.index(min(bits))` です。"],
 ))
 
 register(Item(
@@ -202,9 +206,14 @@ register(Item(
                       "多要素認証": False, "よく使われるパスワードを禁止": False, "秘密の質問": True,
                       "漏えい時は速やかに変更": True, "ログイン試行回数の制限": True}
     """,
-    solution="issues = review_password_policy(old_policy).needs_review",
-    hints=["`review_password_policy(old_policy)` の `.needs_review` が見直しの必要な項目です。"],
-    ignore_order=True,
+    solution='''
+        issues = ["最小文字数", "最大文字数", "文字種の組み合わせを必須", "定期変更の日数", "多要素認証",
+                  "よく使われるパスワードを禁止", "秘密の質問"]
+    ''',
+    hints=["1 節の表の考え方と、`old_policy` の 9 項目を 1 つずつ見比べます。",
+           "多要素認証がないときは、最小文字数の目安は 15 文字です。最大文字数は、長いパスフレーズを受け付けられるか（64 文字以上）で見ます。",
+           "秘密の質問は、調べれば分かることが多いので本人確認に使いません。残りの 2 項目（漏えい時の変更、試行回数の制限）は適切です。"],
+    checker=_same_set("見直しが必要な項目"),
 ))
 
 register(Item(
@@ -250,6 +259,45 @@ register(Item(
            "重みは n が 1〜6 なら n+1、7〜11 なら n−5。余りが 1 以下（0 か 1）なら 0、それ以外は 11 − 余り です。",
            "余りが 1 になる例: \"00000000006\" の検査用数字は 0 です。"],
     checker=_check_digit_checker(),
+))
+
+register(Item(
+    id="04/04/postal_codes",
+    title="正規表現で郵便番号を見つける",
+    var="postals",
+    setup="""
+        from dxkit.data import load_dataset
+        docs = load_dataset("security_pii_documents")
+    """,
+    solution="""
+        import re
+
+        postals = []
+        for text in docs["本文"]:
+            postals += re.findall(r"〒[0-9]{3}-[0-9]{4}", text)
+    """,
+    hints=["郵便番号の形は「〒」のあとに数字 3 桁、ハイフン、数字 4 桁です。",
+           "`re.findall(パターン, 本文)` は見つかった文字のリストを返します。全文書について、リストを足し合わせます。",
+           "パターンは `r\"〒[0-9]{3}-[0-9]{4}\"` です。"],
+))
+
+_MAIL_CASES = ("連絡は user07@mail.example.jp へ。", "メール：user02@mail.example.jp", "個人情報のない文です。",
+               "宛先 a.b-c_1@x.example.lg.jp と k9@y.example.jp に送ります。")
+
+register(Item(
+    id="04/04/mask_mail",
+    title="正規表現でメールアドレスを伏せる関数",
+    var="mask_mail",
+    solution="""
+        import re
+
+        def mask_mail(text):
+            return re.sub(r"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+", "[メールアドレス]", text)
+    """,
+    hints=["@ の前は「半角の英字・数字・. _ -」が 1 文字以上、@ の後ろは「半角の英字・数字・. -」が 1 文字以上です。",
+           "「このどれか 1 文字」は `[ ]` の中に並べて書き、「1 回以上」は `+` です。",
+           "`re.sub(r\"[A-Za-z0-9._-]+@[A-Za-z0-9.-]+\", \"[メールアドレス]\", text)` を返します。"],
+    checker=function_checker(*_MAIL_CASES),
 ))
 
 register(Item(
