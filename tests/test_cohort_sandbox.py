@@ -6,7 +6,6 @@ import concurrent.futures as cf
 import copy
 import multiprocessing
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
@@ -169,3 +168,14 @@ def test_scores_match_plain_nbgrader(tmp_path):
         return out
     assert scores(plain) == scores(ours)
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_limits_apply_without_the_box_too():
+    """--unsafe-no-sandbox still limits the kernel (set by the launcher itself, not by an optional prlimit)."""
+    job = _job(["import resource; print(resource.getrlimit(resource.RLIMIT_NPROC)[0], "
+                "resource.getrlimit(resource.RLIMIT_AS)[0])"])
+    job["isolate"] = False
+    result = worker.execute_job(job)
+    assert result["error"] is None, result["error"]
+    out = _text(nbformat.reads(result["nb"], as_version=4).cells[0]).split()
+    assert int(out[0]) <= 64 and int(out[1]) == 2 * 2**30

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from traitlets.config.loader import PyFileConfigLoader
 
 from leaks import hidden_lines, solution_lines
 
@@ -48,14 +47,10 @@ def is_autograded_test(cell) -> bool:
 
 
 def make_api(root: Path):
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
+    """nbgrader's API on a temporary course, opened the one way dxkit opens a course (grading/ as the base)."""
+    from dxkit.cohort.course import Course
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(GRADING)).load_config()
-    config.CourseDirectory.root = str(root)
-    config.Exchange.root = str(root / "exchange")
-    config.NbGraderAPI.log_level = "WARN"
-    return NbGraderAPI(CourseDirectory(config=config), config=config)
+    return Course.open(root).api()
 
 
 def half_solved(release: nbformat.NotebookNode, source: nbformat.NotebookNode) -> nbformat.NotebookNode:
