@@ -10,7 +10,8 @@ JOBS   ?= 2
 # Extra arguments for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --ServerApp.port=8899".
 # The JupyterLab settings themselves (Japanese, no news, learner/instructor) live in dxkit/lab/.
 LAB_ARGS ?=
-PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+# setuptools' one notice for every editable install of a flat layout is not for learners' eyes.
+PIP := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip --quiet --disable-pip-version-check
 
 .PHONY: setup setup-test lab instructor test bench datasets clean
 
