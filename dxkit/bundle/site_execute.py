@@ -81,7 +81,9 @@ def execute_notebook(path: Path, *, timeout: int = 180, env: dict | None = None,
     try:
         client.execute(**({"env": env} if env else {}))
     except CellExecutionError as exc:
-        last = str(exc).strip().splitlines()[-1][:200]
+        from nbconvert.filters import strip_ansi
+
+        last = strip_ansi(str(exc)).strip().splitlines()[-1][:200]
         raise DxkitError(f"{path.name} を実行できませんでした（{last}）。") from None
     if preamble:
         first = nb.cells.pop(0)
