@@ -20,7 +20,6 @@ import nbformat
 
 from dxkit.cohort import notebooks as nbs
 from dxkit.cohort.kernel_launcher import CPU_ERROR
-from dxkit.cohort.preprocessors import CAP_ENAME
 
 KERNEL_DIED = "実行中にカーネルが停止しました"
 NO_REPLY = "時間内に実行が終わらず、応答しないカーネルを止めました。"
@@ -161,4 +160,4 @@ def mark_unrun(nb, error: str) -> None:
             cell.outputs = [nbformat.v4.new_output("error", ename="NotGraded", evalue=error, traceback=[error])]
 
 
-__all__ = ["execute_job", "explain", "limit_notes", "mark_unrun", "init", "quiet", "CAP_ENAME"]
+__all__ = ["execute_job", "explain", "limit_notes", "mark_unrun", "init", "quiet"]
