@@ -114,4 +114,14 @@ def test_make_instructor_keeps_nbgrader_in_japanese(tmp_path):
         assert json.loads(body)["schema"]["properties"]["locale"]["default"] == "ja_JP"
         log = get.log()  # start-up (formgrader's own request log may warn about its debug dump)
         assert get("/formgrader")[0] == 200
+        after = get.log()
     assert not warnings_and_errors(log), "\n".join(warnings_and_errors(log))
+    critical = [line for line in after.splitlines() if line.startswith("[C ")]
+    assert not critical, "\n".join(critical)  # e.g. nbgrader's "Unwritable directory" for a missing exchange
+
+
+def test_dxkit_lab_outside_the_curriculum_says_so(tmp_path, capsys):
+    from dxkit.cli import main
+
+    assert main(["lab", "--root", str(tmp_path)]) == 2
+    assert "courses フォルダがありません" in capsys.readouterr().err

@@ -72,6 +72,8 @@ def run_lab(root: Path | str, *, instructor: bool = False, extra: list[str] = ()
     root = Path(root).resolve()
     grading = root / "grading"
     cwd = grading if instructor and (grading / "nbgrader_config.py").is_file() else root
+    if cwd == grading:
+        (grading / "exchange").mkdir(exist_ok=True)  # nbgrader's exchange (grading/nbgrader_config.py) must exist
     proc = subprocess.Popen(lab_command(root, instructor=instructor, extra=extra), cwd=cwd,
                             env=environ(instructor))
     try:
