@@ -18,7 +18,9 @@ three quarters of the round trips; the model answer and its tests run as ordinar
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
 import tempfile
 import textwrap
@@ -76,6 +78,20 @@ def replace_solution(source: str, code: str) -> str:
     return source[:match.start()] + body + source[match.end() + 1:]
 
 
+@contextlib.contextmanager
+def tmpdir_for_new_processes(path: str):
+    """Processes started inside this block (the kernel) keep their temporary files under ``path``."""
+    saved = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = path
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved
+
+
 def find_cell(nb, ref: str) -> int:
     for i, c in enumerate(nb.cells):
         if meta(c).get("grade_id") == ref or c.get("id") == ref:
@@ -111,16 +127,21 @@ class Outcome:
 def run_catalogue(notebook: Path, questions: dict, timeout: int = 120) -> Outcome:
     """Execute ``notebook`` once and try every catalogued wrong answer at its question (see module doc)."""
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(notebook, as_version=4)
     answers = autograded_questions(nb)
     unknown = set(questions) - set(answers)
     assert not unknown, f"catalogue names questions the notebook does not grade: {sorted(unknown)}"
     scratch = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
-    workdir = tempfile.mkdtemp(prefix="dxkit-wrong-")
-    client = NotebookClient(scratch, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": workdir}})
+    with tempfile.TemporaryDirectory(prefix="dxkit-wrong-") as workdir:
+        client = NotebookClient(scratch, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": workdir}})
+        return _try_catalogue(notebook, nb, answers, questions, client, scratch, workdir)
+
+
+def _try_catalogue(notebook, nb, answers, questions, client, scratch, workdir) -> Outcome:
+    from nbclient.exceptions import CellExecutionError
+
     outcome = Outcome()
 
     def run(source: str) -> str | None:
@@ -144,7 +165,9 @@ def run_catalogue(notebook: Path, questions: dict, timeout: int = 120) -> Outcom
         text = "".join(o.get("text", "") for o in cell.outputs if o.get("output_type") == "stream")
         return json.loads(text.rsplit(BATCH_MARK, 1)[1].strip())
 
-    with client.setup_kernel():
+    with contextlib.ExitStack() as stack:
+        with tmpdir_for_new_processes(workdir):      # e.g. exercise 03's work folders vanish with workdir
+            stack.enter_context(client.setup_kernel())
         # Figures are drawn but not rendered to PNG: rendering is slow and no test reads it.
         assert run("import matplotlib\nmatplotlib.use('agg')\n" + KERNEL_HELPER) is None
         for i, cell in enumerate(nb.cells):
