@@ -59,7 +59,7 @@ _CONF = '{"base_template": "lab", "mimetypes": {"text/html": true}}'
 MISSING_ALT = "グラフ（説明がありません）"
 
 _EXTERNAL_A = re.compile(r'<a\b[^>]*\bhref="(https?:)?//([^"]*)"[^>]*>(.*?)</a>', re.S | re.I)
-_SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="(?![^"]*site\.js")', re.I)
+_SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="(?!(\.\./)*static/site\.js")', re.I)  # only the site's own script
 _LOCAL_NOTEBOOK = re.compile(r'(<a\b[^>]*\bhref=")(?![a-z]+:|//|#)([^"#]*?)\.ipynb(["#])', re.I)
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 _RELATIVE_A = re.compile(r'<a\b[^>]*\bhref="(?![a-z][a-z0-9+.-]*:|//|#)([^"]+)"[^>]*>(.*?)</a>', re.S | re.I)
