@@ -299,10 +299,10 @@ register(Item(
         batch = read_forms(FORMS, cell_map)
     """, _RULES),
     solution="""
-        rules = rules + [choice("区分", ["省エネ改修", "バリアフリー改修", "耐震改修"])]
+        rules_with_kind = rules + [choice("区分", ["省エネ改修", "バリアフリー改修", "耐震改修"])]
         problem_files = []
         for rec in batch.records.to_dict("records"):
-            result = validate_record(rec, rules)
+            result = validate_record(rec, rules_with_kind)
             if not result.ok:
                 problem_files.append(rec["ファイル"])
     """,

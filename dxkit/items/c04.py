@@ -282,7 +282,7 @@ register(Item(
 ))
 
 _MAIL_CASES = ("連絡は user07@mail.example.jp へ。", "メール：user02@mail.example.jp", "個人情報のない文です。",
-               "宛先 a.b-c_1@x.example.lg.jp と k9@y.example.jp に送ります。")
+               "宛先 a.b-c_1@x.example.lg.jp と k9@y.example.jp に送ります。", "問合せは info@city.example.jpまで。")
 
 register(Item(
     id="04/04/mask_mail",
