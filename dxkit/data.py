@@ -294,11 +294,26 @@ def split_total_rows(df: pd.DataFrame, rule: dict | None, lines=None):
         df.loc[lone, rule["name"]] = town[lone].fillna("全体")
         notes.append(f"地区の分かれていない行（{int(lone.sum())} 行）は、市区町村全体の値として地域名に市区町村名を入れました。")
     if is_total.any():
+        notes += _total_mismatch(df, is_total, rule, lines)
         rows = [int(i) for i in is_total.to_numpy().nonzero()[0]]
         shown = "、".join(f"{lines[i]} 行目" if lines else f"index {df.index[i]}" for i in rows[:5])
         notes.append(f"{len(rows)} 行（{shown}{' など' if len(rows) > 5 else ''}）は市区町村全体の合計の行なので、"
                      "地区の行と分けました（合計するときに二重に数えません。totals=True で取り出せます）。")
     return df[~is_total], df[is_total], notes
+
+
+def _total_mismatch(df: pd.DataFrame, is_total: pd.Series, rule: dict, lines) -> list[str]:
+    """A note for each total row whose 総人口 differs from the sum of that day's district rows."""
+    if rule.get("value") not in df or rule["date"] not in df:
+        return []
+    sums = df[~is_total].groupby(rule["date"])[rule["value"]].sum()
+    notes = []
+    for i in is_total.to_numpy().nonzero()[0]:
+        day, value = df[rule["date"]].iloc[i], df[rule["value"]].iloc[i]
+        if day in sums.index and value != sums[day]:
+            where = f"{lines[i]} 行目" if lines else f"index {df.index[i]}"
+            notes.append(f"{where}（合計の行）の{rule['value']} {value} が、同じ日の地区の行の合計 {sums[day]} と合いません。")
+    return notes
 
 
 # ---------------------------------------------------------------- validation

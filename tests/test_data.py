@@ -634,3 +634,13 @@ def test_dxkit_error_in_ipython_shows_only_the_japanese_message(debug, shows_tra
     text = capsys.readouterr().out
     assert "データセット「populaton」はありません" in text
     assert ("Traceback" in text or "dxkit/data.py" in text) is shows_traceback
+
+
+def test_a_total_row_that_does_not_match_its_districts_is_noted(tmp_path, monkeypatch):
+    town2 = __import__("pathlib").Path(__file__).parent / "fixtures" / "town2"
+    rows = [line.split(",") for line in (town2 / "999024_population_20231001.csv").read_bytes().decode("cp932").split("\r\n")]
+    rows[1][6], rows[1][7] = str(int(rows[1][6]) + 1), str(int(rows[1][7]) + 1)  # 村全体 2021: 総人口 and 男性 +1
+    (tmp_path / "population.csv").write_bytes("\r\n".join(",".join(r) for r in rows).encode("cp932"))
+    monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
+    notes = load_dataset("population").attrs["notes"]
+    assert any(n.startswith("2 行目（合計の行）の総人口") and "合いません" in n for n in notes)

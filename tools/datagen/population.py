@@ -141,7 +141,7 @@ def schema() -> dict:
         "age_bands": {"sexes": ["男性", "女性"], "tops": [85, 90, 95, 100], "after": "女性",
                       "unknown": "年齢不詳", "unknown_aliases": ["不詳者", "不詳"]},
         "header_rewrites": [[r"^(\d+)歳の(男性|女性)以上$", r"\1歳以上の\2"]],
-        "total_row": {"code": "地域コード", "name": "地域名", "town": "地方公共団体名", "date": "調査年月日",
+        "total_row": {"code": "地域コード", "name": "地域名", "town": "地方公共団体名", "date": "調査年月日", "value": "総人口",
                       "names": TOTAL_ROW_NAMES},
         "columns": [
             {"name": "全国地方公共団体コード", "dtype": "str", "pattern": r"\d{6}", "pattern_hint": "6 桁の数字",
