@@ -5,8 +5,8 @@
     python benchmarks/bundle.py --courses 00,05 --no-site
     python benchmarks/bundle.py --only site --sequential   # the HTML edition: 1 worker, then cold and warm
 
-Prints one line per edition: build seconds (wall, and CPU seconds of this process and its kernels), verify
-seconds, size in MB, file count, SHA-256. The site edition is built twice with one fresh cache of executed
+Prints the machine's load first (wall seconds on a shared machine mean little without it), then one line per
+edition: build seconds, verify seconds, size in MB, file count, SHA-256. The site edition is built twice with one fresh cache of executed
 lessons: "cold" executes every lesson (two at a time), "warm" reuses the outputs (nothing changed).
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -26,21 +25,16 @@ from dxkit.bundle.build import build_bundle, build_wheel  # noqa: E402
 from dxkit.bundle.manifest import verify  # noqa: E402
 
 
-def cpu_seconds() -> float:
-    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 def sequential_site(out: Path, courses) -> None:
     """The HTML edition as it was built before: one lesson after another, nothing reused."""
     from dxkit.bundle.build import repo_root, select_courses
     from dxkit.bundle.site import build_site
 
     root = repo_root()
-    start, cpu = time.perf_counter(), cpu_seconds()
+    start = time.perf_counter()
     site = build_site(out, [root / "courses" / c for c in select_courses(root, courses)], cache=False, workers=1)
-    print(f"{'site (1 worker)':<22} build {time.perf_counter() - start:6.1f} s   cpu {cpu_seconds() - cpu:6.1f} s   "
-          f"pages {len(site.pages)}")
+    print(f"{'site (1 worker)':<22} build {time.perf_counter() - start:6.1f} s   pages {len(site.pages)}   "
+          f"load {os.getloadavg()[0]:.1f}")
 
 
 def main() -> int:
@@ -70,13 +64,13 @@ def main() -> int:
         if args.offline:
             runs.append((f"learner+{','.join(args.offline)}", "learner", args.offline))
         for label, edition, targets in runs:
-            start, cpu = time.perf_counter(), cpu_seconds()
+            start = time.perf_counter()
             result = build_bundle(out / label.replace(" ", "_"), edition, courses=courses, wheel=wheel, targets=targets)
-            built, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+            built = time.perf_counter() - start
             start = time.perf_counter()
             report = verify(result.path, result.sha256)
             checked = time.perf_counter() - start
-            print(f"{label:<22} build {built:6.1f} s   cpu {cpu:6.1f} s   verify {checked:5.2f} s   "
+            print(f"{label:<22} build {built:6.1f} s   load {os.getloadavg()[0]:4.1f}   verify {checked:5.2f} s   "
                   f"size {result.size / 1e6:7.2f} MB   "
                   f"files {len(result.manifest['files']):5d}   {'ok' if report.ok else 'FAILED'}   {result.sha256[:16]}…")
     return 0

@@ -226,3 +226,28 @@ def test_self_checks_offer_the_hints_and_an_example_answer_behind_details(site):
     assert text.count('class="dxkit-self-check"') >= 2
     assert f"ヒントを見る（{item.id}）" in shown and all(h in shown for h in item.hints)
     assert "模範解答の例を見る" in shown and item.solution.splitlines()[0] in shown
+
+
+def test_a_rebuild_reuses_executed_lessons_and_runs_only_what_changed(tmp_path):
+    import nbformat
+
+    from dxkit.bundle.site import build_site
+
+    course = tmp_path / "courses" / "09_demo"
+    course.mkdir(parents=True)
+    for name, value in (("01_a", 1), ("02_b", 2)):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# デモ {name}"),
+                                             nbformat.v4.new_code_cell(f"print({value} + 1)")])
+        nbformat.write(nb, course / f"{name}.ipynb")
+    cache = tmp_path / "cache"
+    first = build_site(tmp_path / "s1", [course], cache=cache)
+    assert first.cached == []
+    second = build_site(tmp_path / "s2", [course], cache=cache)
+    assert second.cached == ["09_demo/01_a", "09_demo/02_b"]
+    assert (tmp_path / "s2/09_demo/02_b.html").read_text(encoding="utf-8").count(">3\n<") == 1
+    nb = nbformat.read(course / "02_b.ipynb", as_version=4)
+    nb.cells[1].source = "print(40 + 2)"
+    nbformat.write(nb, course / "02_b.ipynb")
+    third = build_site(tmp_path / "s3", [course], cache=cache)
+    assert third.cached == ["09_demo/01_a"]
+    assert ">42\n<" in (tmp_path / "s3/09_demo/02_b.html").read_text(encoding="utf-8")
