@@ -152,6 +152,26 @@ register(Item(
 ))
 
 register(Item(
+    id="04/02/risky_attachments",
+    title="危ない添付ファイルのあるメール（自分で見つける）",
+    var="risky_mails",
+    setup=_EMAILS + '''
+    DANGEROUS = (".exe", ".js", ".iso", ".xlsm", ".docm")
+    attachments = emails["添付ファイル"].fillna("")
+''',
+    solution="""
+        risky_mails = []
+        for mail_id, name in zip(emails["メールID"], attachments):
+            if name.lower().endswith(DANGEROUS):
+                risky_mails.append(mail_id)
+    """,
+    hints=["見るのは添付ファイルの名前の **最後** です。「請求書.pdf.exe」の最後は .exe です。",
+           "メールID と添付ファイルの名前を zip で 1 通ずつ並べて回し、名前が DANGEROUS のどれかで終わるものを集めます。",
+           "文字の `.endswith(...)` にはタプルも渡せます: `name.lower().endswith(DANGEROUS)`。"],
+    ignore_order=True,
+))
+
+register(Item(
     id="04/02/missed",
     title="点数だけでは見逃すフィッシングメール",
     var="missed",
