@@ -137,7 +137,7 @@ def cli_course(tmp_path_factory):
         cell.pop("id", None)                      # an older Jupyter: no cell ids (nbformat warns in English)
         if cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
             cell["source"] = "x = 2"
-    solved["nbformat_minor"] = 4
+    solved["nbformat_minor"] = 5                  # 4.5 requires ids: nbformat warns (in English)
     (inbox / f"{IDS[0]}_{A}.ipynb").write_text(json.dumps(solved), encoding="utf-8")
     nbformat.write(release, inbox / f"{IDS[1]}_{A}.ipynb")          # untouched
     args = ["cohort", "--course", str(course)]
