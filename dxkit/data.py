@@ -273,8 +273,8 @@ def load_file(path, name: str, *, totals: bool = False) -> pd.DataFrame:
 def split_total_rows(df: pd.DataFrame, rule: dict | None, lines=None):
     """市区町村全体の合計の行を地区の行から分け、(地区の行, 合計の行, 注記) を返します。
 
-    合計の行とみなすのは、地域コードが空欄か 0 だけで、地域名が空欄・「市全体」などの名前・市区町村名と同じ行で、
-    同じ調査日に地区の行もあるものです。地区の行がない（市全体の 1 行だけの）ファイルでは、その行をデータとして残します。
+    合計の行とみなすのは、地域名が「市全体」「合計」などの行と、地域コードが空欄か 0 だけで地域名が空欄か市区町村名と
+    同じ行のうち、同じ調査日に地区の行もあるものです。地区の行がない（市全体の 1 行だけの）ファイルでは、その行をデータとして残します。
     """
     empty = df.iloc[0:0]
     if not rule or df.empty:
@@ -283,8 +283,9 @@ def split_total_rows(df: pd.DataFrame, rule: dict | None, lines=None):
     name = df[rule["name"]] if rule["name"] in df else pd.Series(pd.NA, index=df.index)
     town = df[rule["town"]] if rule["town"] in df else pd.Series(pd.NA, index=df.index)
     code_total = code.isna() | code.astype("str").str.fullmatch(r"0+").fillna(False).astype(bool)
-    name_total = name.isna() | name.isin(rule["names"]) | (name == town).fillna(False)
-    is_total = (code_total & name_total.astype(bool)).astype(bool)
+    named_total = name.isin(rule["names"]).fillna(False).astype(bool)  # 「市全体」「合計」… whatever the code
+    unnamed = (name.isna() | (name == town).fillna(False)).astype(bool)
+    is_total = ((code_total & unnamed) | named_total).astype(bool)
     has_districts = (~is_total).groupby(df[rule["date"]]).transform("any") if rule["date"] in df else ~is_total.all()
     is_total &= has_districts.astype(bool)
     notes = []
