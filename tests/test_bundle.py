@@ -36,9 +36,15 @@ def wheel(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory, wheel):
+def releases(tmp_path_factory):
+    """Exercise releases generated once per module and shared by every build (as `dxkit bundle` shares them)."""
+    return tmp_path_factory.mktemp("releases")
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory, wheel, releases):
     out = tmp_path_factory.mktemp("bundles")
-    return {e: build_bundle(out, e, built=BUILT, wheel=wheel) for e in ("learner", "instructor")}
+    return {e: build_bundle(out, e, built=BUILT, wheel=wheel, releases=releases) for e in ("learner", "instructor")}
 
 
 # ---------------------------------------------------------------- manifest and verify
@@ -158,11 +164,17 @@ def test_learner_edition_contents(editions):
     assert not re.search(r'(src|href)="(https?:)?//', html)
 
 
+def shipped_sources() -> list[Path]:
+    """The exercises of the courses a bundle holds (an exercise folder without its course is not shipped)."""
+    courses = set(select_courses(ROOT, None))
+    return sorted(p for p in (ROOT / "exercises").glob("*/*.ipynb") if p.parent.name in courses)
+
+
 def test_learner_edition_has_no_solution_or_hidden_test(editions):
     files = zip_files(editions["learner"].path)
     assert not any(n.startswith(("instructor/", "解説/")) or "grading" in n for n in files)
     released = [n for n in files if n.startswith("exercises/") and n.endswith(".ipynb")]
-    sources = sorted((ROOT / "exercises").glob("*/*.ipynb"))
+    sources = shipped_sources()
     assert sources and len(released) == len(sources)
     for source_path in sources:
         name = f"exercises/{source_path.parent.name}/{source_path.name}"
@@ -188,7 +200,7 @@ def test_instructor_edition_adds_sources_and_grading(editions):
     assert learner < instructor
     extra = instructor - learner
     assert "instructor/grading/nbgrader_config.py" in extra
-    for source in (ROOT / "exercises").glob("*/*.ipynb"):
+    for source in shipped_sources():
         assert f"instructor/exercises/{source.parent.name}/{source.name}" in extra
     assert "講師の方へ" in zip_files(editions["instructor"].path)["導入手順.md"].decode()
 
@@ -204,10 +216,11 @@ def test_instructor_grading_course_works_from_the_bundle(editions, tmp_path):
     assert Path(config.CourseDirectory.source_directory) == grading.parent / "exercises"
 
 
-def test_course_selection(tmp_path, wheel):
+def test_course_selection(tmp_path, wheel, releases):
     courses = select_courses(ROOT, None)
     first = courses[0]
-    result = build_bundle(tmp_path, "learner", courses=[first.split("_")[0]], built=BUILT, wheel=wheel)
+    result = build_bundle(tmp_path, "learner", courses=[first.split("_")[0]], built=BUILT, wheel=wheel,
+                          releases=releases)
     names = zip_files(result.path)
     assert {n.split("/")[1] for n in names if n.startswith("courses/")} == {first}
     assert result.manifest["courses"] == [first]
@@ -312,7 +325,7 @@ def town_folder(tmp_path: Path, broken: bool = False) -> Path:
     return folder
 
 
-def test_settings_file_and_town_data(tmp_path, wheel):
+def test_settings_file_and_town_data(tmp_path, wheel, releases):
     folder = town_folder(tmp_path)
     courses = select_courses(ROOT, None)
     toml = tmp_path / "bundle.toml"
@@ -322,7 +335,7 @@ def test_settings_file_and_town_data(tmp_path, wheel):
     assert settings.municipality == "みどり野町" and settings.data_dir == folder.resolve()
     report = check_town_data(folder)
     assert report.ok, str(report)
-    result = build_bundle(tmp_path / "out", "learner", settings=settings, built=BUILT, wheel=wheel)
+    result = build_bundle(tmp_path / "out", "learner", settings=settings, built=BUILT, wheel=wheel, releases=releases)
     files = zip_files(result.path)
     assert result.manifest["municipality"] == "みどり野町" and result.manifest["courses"] == [courses[0]]
     assert result.path.name.endswith("-learner-みどり野町.zip")

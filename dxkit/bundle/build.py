@@ -153,7 +153,7 @@ def _finish(edition: str, out_dir: Path, top: str, files: dict, meta: dict, star
 def build_bundle(out_dir: Path | str, edition: str = "learner", *, courses: list[str] | None = None,
                  settings: Settings | None = None, version: str | None = None, built: str | None = None,
                  targets: list[str] = (), wheel: Path | None = None, wheelhouse_cache: Path | None = None,
-                 lessons: list[str] | None = None, progress=None) -> BuildResult:
+                 lessons: list[str] | None = None, releases: Path | None = None, progress=None) -> BuildResult:
     """版 ``edition`` のパッケージを ``out_dir`` に作ります。
 
     - ``courses``: 入れる講座（省略すると設定ファイルの courses、それもなければすべて）。
@@ -161,6 +161,8 @@ def build_bundle(out_dir: Path | str, edition: str = "learner", *, courses: list
     - ``targets``: オフライン用 wheelhouse を入れる対象（"win_amd64-py3.12" など。受講者版・講師版のみ）。
     - ``wheel``: 作り済みの dxkit の wheel（省略するとここで作ります）。
     - ``lessons``: 閲覧用 HTML 版で、一部のレッスンだけにするとき（"00_orientation/01_jupyterlab" の形）。
+    - ``releases``: 演習の配布版を置くフォルダ（受講者版と講師版で同じものを使うとき。ないものだけ作ります）。
+      古い配布版が残らないよう、1 回の作成の間だけのフォルダを渡してください。
     """
     import time
 
@@ -211,8 +213,12 @@ def build_bundle(out_dir: Path | str, edition: str = "learner", *, courses: list
         assignments = [a for a in list_assignments(root / "exercises") if a in chosen]
         if progress and assignments:
             progress("演習の配布版")
-        for release in generate_releases(assignments, tmp / "release"):
-            files.update(_files_under(release, f"exercises/{release.name}"))
+        cache = Path(releases) if releases else tmp / "release"
+        missing = [a for a in assignments if not (cache / a).is_dir()]
+        if missing:
+            generate_releases(missing, cache)
+        for assignment in assignments:
+            files.update(_files_under(cache / assignment, f"exercises/{assignment}"))
         files.update(_files_under(root / "datasets", "datasets"))
         files = {k: v for k, v in files.items() if not (k.startswith("datasets/") and k.endswith(".py"))}
         if settings.data_dir is not None:

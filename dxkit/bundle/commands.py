@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from dxkit.cli import command
@@ -44,14 +45,15 @@ def _bundle(args: argparse.Namespace) -> int:
     if any(e in ("learner", "instructor") for e in editions):
         print("dxkit の wheel を作っています…")
         wheel = build_wheel(out / ".wheel")
-    for edition in dict.fromkeys(editions):
-        print(f"{edition} を作っています…")
-        result = build_bundle(out, edition, courses=courses, settings=settings, built=args.built,
-                              targets=args.offline or [], wheel=wheel,
-                              wheelhouse_cache=out / ".wheelhouse" if args.offline else None,
-                              progress=lambda what: print(f"  {what}"))
-        print(result)
-        print(f"  （{result.seconds:.0f} 秒。SHA-256 は {result.path.name}.sha256 にも書きました）")
+    with tempfile.TemporaryDirectory(prefix="dxkit-releases-") as releases:  # shared by learner and instructor
+        for edition in dict.fromkeys(editions):
+            print(f"{edition} を作っています…")
+            result = build_bundle(out, edition, courses=courses, settings=settings, built=args.built,
+                                  targets=args.offline or [], wheel=wheel,
+                                  wheelhouse_cache=out / ".wheelhouse" if args.offline else None,
+                                  releases=Path(releases), progress=lambda what: print(f"  {what}"))
+            print(result)
+            print(f"  （{result.seconds:.0f} 秒。SHA-256 は {result.path.name}.sha256 にも書きました）")
     print("\n上の SHA-256 を、パッケージとは別に公表してください。受け取った側は "
           "`dxkit verify <zip> --sha256 <値>` で確かめられます。")
     return 0
