@@ -253,13 +253,13 @@ def _pandera_schema(spec: dict, columns: list[dict]):
     for col in columns:
         checks = []
         if "min" in col:
-            checks.append(pa.Check.ge(_bound(col["min"], col), name="min"))
+            checks.append(pa.Check.ge(_bound(col["min"], col)))
         if "max" in col:
-            checks.append(pa.Check.le(_bound(col["max"], col), name="max"))
+            checks.append(pa.Check.le(_bound(col["max"], col)))
         if "allowed" in col:
-            checks.append(pa.Check.isin(col["allowed"], name="allowed"))
+            checks.append(pa.Check.isin(col["allowed"]))
         if "pattern" in col:
-            checks.append(pa.Check.str_matches(f"^(?:{col['pattern']})$", name="pattern"))
+            checks.append(pa.Check.str_matches(f"^(?:{col['pattern']})$"))
         fields[col["name"]] = pa.Column(checks=checks, nullable=_may_be_blank(col), required=False)
     frame_checks = []
     for i, key in enumerate(_unique_keys(spec, columns)):
