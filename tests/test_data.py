@@ -644,3 +644,19 @@ def test_a_total_row_that_does_not_match_its_districts_is_noted(tmp_path, monkey
     monkeypatch.setenv("DXKIT_DATA_DIR", str(tmp_path))
     notes = load_dataset("population").attrs["notes"]
     assert any(n.startswith("2 行目（合計の行）の総人口") and "合いません" in n for n in notes)
+
+
+def test_convert_reads_linkdata_english_names_and_metadata_rows(tmp_path):
+    from dxkit.convert import convert_file
+
+    lines = ["#file_name,population_statistics", "#license,CC BY 4.0",
+             "population_statistics,year,area_code,city,min_age,max_age,population,male,female"]
+    rows = [(0, "", 36, 18, 18)] + [(a, a + 4, 2, 1, 1) for a in range(0, 85, 5)] + [(85, "", 2, 1, 1)]
+    lines += [f"row_{i},2020,999999,架空町,{lo},{hi},{n},{m},{f}" for i, (lo, hi, n, m, f) in enumerate(rows)]
+    src = tmp_path / "linkdata.csv"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    out, notes = convert_file(src, "population", tmp_path / "population.csv")
+    assert any("「#」で始まる 2 行" in n for n in notes)
+    pop = data.load_file(out, "population")
+    assert len(pop) == 1 and pop["総人口"].iloc[0] == 36 and data.age_bands(pop)[-1] == "85歳以上"
+    assert pop["地域名"].iloc[0] == "架空町" and pop["全国地方公共団体コード"].iloc[0] == "999999"
