@@ -27,6 +27,7 @@ _WRAPPERS = {"int", "float", "str", "list", "tuple", "set", "sorted", "round", "
 _WRAPPER_METHODS = {"tolist", "to_list", "item", "copy", "reset_index", "to_frame", "round"}
 _CTX = (ast.Load, ast.Store, ast.Del)
 _CHECK = re.compile(r"""\bcheck\(\s*["']([0-9]{2}/[0-9]{2}/[\w\-]+)["']""")
+_STARTER = re.compile(r"=\s*\.\.\.")      # `answer = ...`: a starter and its check share one cell
 
 
 def _size(node: ast.AST) -> int:
@@ -92,7 +93,8 @@ class Leak:
 
 
 def item_cells(nb) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """(item id, [(where, text)]) for each check cell: check cell, starter, and the prompt above it."""
+    """(item id, [(where, text)]) for each check cell: check cell, starter (its own cell above, or the check cell
+    itself when it holds ``answer = ...``), and the prompt Markdown above the starter."""
     cells = nb.cells
     for i, c in enumerate(cells):
         if c.cell_type != "code":
@@ -100,13 +102,14 @@ def item_cells(nb) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         for item_id in _CHECK.findall(c.source):
             texts = [("チェックのセル", t) for t in comments_and_strings(c.source)]
             j = i - 1
-            while j >= 0 and cells[j].cell_type != "code":
-                j -= 1
-            if j >= 0 and not _CHECK.search(cells[j].source):
-                texts += [("書きかけのセル", t) for t in comments_and_strings(cells[j].source)]
-                j -= 1
-            else:
-                j = i - 1
+            if not _STARTER.search(c.source):          # the starter is its own cell above the check
+                while j >= 0 and cells[j].cell_type != "code":
+                    j -= 1
+                if j >= 0 and not _CHECK.search(cells[j].source):
+                    texts += [("書きかけのセル", t) for t in comments_and_strings(cells[j].source)]
+                    j -= 1
+                else:
+                    j = i - 1
             while j >= 0 and cells[j].cell_type == "markdown":
                 texts.append(("問題文", cells[j].source))
                 j -= 1
