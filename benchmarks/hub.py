@@ -1,16 +1,16 @@
-"""Sizing a JupyterHub for dxkit: start-up time and memory per active learner.
+"""Sizing a JupyterHub for dxkit: a 9:00 login rush of N learners at once.
 
-    .venv/bin/python benchmarks/hub.py [--learners 4] [--lesson courses/05_data_analysis/01_load_and_clean.ipynb]
+    .venv/bin/python benchmarks/hub.py [--rush 10 20] [--lesson courses/00_orientation/01_jupyterlab.ipynb]
 
-Starts a throwaway JupyterHub on 127.0.0.1 (deploy/local-hub: shared-password authenticator,
-SimpleLocalProcessSpawner, temporary home folders), then for each learner starts their server,
-opens the lesson in a kernel and runs every code cell, as a learner working through it would.
+For each N, starts a throwaway JupyterHub on 127.0.0.1 (deploy/local-hub: SimpleLocalProcessSpawner,
+temporary home folders), then N learners at the same moment: start their server (what logging in
+does), open the first lesson in a kernel and run its code cells, as a learner arriving at 9:00.
 
-Prints:
-- the time from launching the hub to the first learner's first executed cell (cold start), and its parts;
-- memory (PSS where the kernel reports it, else RSS) of the hub + proxy, of each learner's
-  single-user server and of each learner's kernel with the lesson loaded;
-- a sizing line: memory per active learner (server + kernel) and what N learners need.
+Prints, per N:
+- time to first output (from the start of the login to the first cell's first output): p50 / p95 / max;
+- server start time and whole-lesson time: p50 / p95;
+- peak memory of everything the hub started (PSS, sampled every second) and per learner at the end;
+- the load of the machine before the run (uptime): this machine is shared, say so with the figures.
 
 Needs jupyterhub and configurable-http-proxy (make setup-test installs both where it can).
 Linux only (it reads /proc). Results also go to benchmarks/results/hub.json (git-ignored).
@@ -21,14 +21,18 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import shutil
+import statistics
 import sys
 import tempfile
+import threading
 import time
-import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+FIRST_LESSON = "courses/00_orientation/01_jupyterlab.ipynb"
 
 
 def _hubctl():
@@ -36,46 +40,6 @@ def _hubctl():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def run_cells(ws_url: str, token: str, cells: list[str], timeout: float = 120) -> list[float]:
-    """Execute cells one by one over the kernel's websocket; returns each cell's wall time."""
-    from tornado import httpclient, websocket
-    from tornado.ioloop import IOLoop
-
-    async def go():
-        req = httpclient.HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}, request_timeout=timeout)
-        conn = await websocket.websocket_connect(req)
-        session = uuid.uuid4().hex
-        times = []
-        try:
-            for code in cells:
-                msg_id = uuid.uuid4().hex
-                t0 = time.monotonic()
-                conn.write_message(json.dumps({
-                    "header": {"msg_id": msg_id, "username": "bench", "session": session,
-                               "msg_type": "execute_request", "version": "5.3", "date": ""},
-                    "parent_header": {}, "metadata": {}, "channel": "shell",
-                    "content": {"code": code, "silent": False, "store_history": True,
-                                "user_expressions": {}, "allow_stdin": False, "stop_on_error": False},
-                }))
-                while True:
-                    raw = await conn.read_message()
-                    if raw is None:
-                        raise RuntimeError("kernel websocket closed")
-                    if isinstance(raw, bytes):
-                        continue
-                    m = json.loads(raw)
-                    if m.get("msg_type") == "execute_reply" and m["parent_header"].get("msg_id") == msg_id:
-                        break
-                    if time.monotonic() - t0 > timeout:
-                        raise TimeoutError("cell did not finish")
-                times.append(time.monotonic() - t0)
-        finally:
-            conn.close()
-        return times
-
-    return IOLoop.current().run_sync(go, timeout=timeout * max(1, len(cells)))
 
 
 def memory_mib(pid: int) -> float:
@@ -95,30 +59,91 @@ def memory_mib(pid: int) -> float:
     return 0.0
 
 
-def classify(pid: int) -> tuple[str, str]:
-    """(user or '', 'kernel' | 'server' | 'proxy' | 'hub' | 'other')."""
-    try:
-        env = dict(kv.split("=", 1) for kv in Path(f"/proc/{pid}/environ").read_text(errors="replace").split("\0")
-                   if "=" in kv)
-        cmd = Path(f"/proc/{pid}/cmdline").read_text(errors="replace").replace("\0", " ")
-    except OSError:
-        return "", "other"
-    user = env.get("JUPYTERHUB_USER", "")
-    if "ipykernel" in cmd:
-        return user, "kernel"
-    if "jupyterhub-singleuser" in cmd:
-        return user, "server"
-    if "configurable-http-proxy" in cmd:
-        return "", "proxy"
-    if "jupyterhub" in cmd:
-        return "", "hub"
-    return user, "other"
+def quantile(values: list[float], q: float) -> float:
+    """Nearest-rank quantile (p50, p95) of a small sample."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
+
+
+class PeakMemory:
+    """Samples the total PSS of the hub and everything it started, once a second, in a thread."""
+
+    def __init__(self, hubctl, hub):
+        self.hubctl, self.hub, self.peak, self._stop = hubctl, hub, 0.0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def total(self) -> float:
+        pids = self.hubctl.marked_pids(self.hub.marker) + ([self.hub.proc.pid] if self.hub.proc else [])
+        return sum(memory_mib(p) for p in pids)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.total())
+            self._stop.wait(1.0)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(5)
+
+
+def learner_arrives(hubctl, hub, user: str, lesson_rel: str, cells: list[str]) -> dict:
+    """One learner at 9:00: server start, the lesson opened in a kernel, every code cell run."""
+    t0 = time.monotonic()
+    spawn = hub.spawn(user, timeout=600)
+    s = hub.session(user)
+    r = s.post(hub.user_url(user, "api/sessions"), timeout=300,
+               json={"path": lesson_rel, "type": "notebook", "name": Path(lesson_rel).name,
+                     "kernel": {"name": "python3"}})
+    r.raise_for_status()
+    ws = hub.user_url(user, f"api/kernels/{r.json()['kernel']['id']}/channels").replace("http://", "ws://")
+    t_cells = time.monotonic()
+    out = hubctl.run_cells(ws, hub.token(user), cells, timeout=300)
+    first = out[0]["first_output_s"] if out[0]["first_output_s"] is not None else out[0]["s"]
+    return {"user": user, "spawn_s": spawn, "to_first_output_s": t_cells - t0 + first,
+            "lesson_s": time.monotonic() - t_cells, "errors": [o["error"] for o in out if o["error"]]}
+
+
+def rush(hubctl, n: int, lesson: Path, cells: list[str]) -> dict:
+    learners = tuple(f"learner{i + 1:02d}" for i in range(n))
+    lesson_rel = str(lesson.relative_to(ROOT))
+    with tempfile.TemporaryDirectory(prefix="dxkit-hub-rush-") as tmp:
+        hub = hubctl.LocalHub(tmp, learners=learners)
+        try:
+            hub.start(timeout=120)
+            for user in learners:                  # the lessons are in every home before 9:00
+                shutil.copytree(ROOT / "courses", hub.home(user) / "courses",
+                                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+                hub.token(user)
+            idle = PeakMemory(hubctl, hub).total()
+            with PeakMemory(hubctl, hub) as peak, ThreadPoolExecutor(max_workers=n) as pool:
+                t0 = time.monotonic()
+                results = list(pool.map(lambda u: learner_arrives(hubctl, hub, u, lesson_rel, cells), learners))
+                wall = time.monotonic() - t0
+            end = PeakMemory(hubctl, hub).total()
+        finally:
+            hub.stop()
+            left = hub.leftovers()
+    if left:
+        print(f"警告: 止まらなかったプロセスがあります: {left}")
+    ttfo = [r["to_first_output_s"] for r in results]
+    return {"learners": n, "wall_s": wall, "results": results, "hub_idle_mib": idle, "peak_mib": peak.peak,
+            "end_mib": end, "per_learner_mib": (end - idle) / n,
+            "to_first_output_p50_s": quantile(ttfo, 0.50), "to_first_output_p95_s": quantile(ttfo, 0.95),
+            "to_first_output_max_s": max(ttfo),
+            "spawn_p50_s": quantile([r["spawn_s"] for r in results], 0.5),
+            "spawn_p95_s": quantile([r["spawn_s"] for r in results], 0.95),
+            "lesson_p50_s": statistics.median(r["lesson_s"] for r in results),
+            "errors": sorted({e for r in results for e in r["errors"]})}
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--learners", type=int, default=4)
-    ap.add_argument("--lesson", default="courses/05_data_analysis/01_load_and_clean.ipynb")
+    ap.add_argument("--rush", type=int, nargs="+", default=[10, 20], help="learners arriving at once (each a run)")
+    ap.add_argument("--lesson", default=FIRST_LESSON)
     args = ap.parse_args(argv)
     hubctl = _hubctl()
     why = hubctl.missing_requirements()
@@ -126,78 +151,33 @@ def main(argv=None) -> int:
         print(f"計測できません: {why}")
         return 1
     import nbformat
-    import requests
 
     lesson = ROOT / args.lesson
     cells = [c.source for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code" and c.source.strip()]
-    learners = tuple(f"learner{i + 1}" for i in range(args.learners))
-    out: dict = {"lesson": args.lesson, "learners": args.learners, "cells": len(cells)}
-    with tempfile.TemporaryDirectory(prefix="dxkit-hub-bench-") as tmp:
-        hub = hubctl.LocalHub(tmp, learners=learners)
-        try:
-            t_launch = time.monotonic()
-            out["hub_start_s"] = hub.start(timeout=90)
-            per_learner = []
-            for i, user in enumerate(learners):
-                dest = hub.home(user) / "courses"
-                shutil.copytree(ROOT / "courses", dest, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-                t0 = time.monotonic()
-                spawn = hub.spawn(user, timeout=120)
-                s = hub.session(user)
-                rel = str(Path("courses") / lesson.relative_to(ROOT / "courses"))
-                r = s.post(hub.user_url(user, "api/sessions"), timeout=60,
-                           json={"path": rel, "type": "notebook", "name": lesson.name, "kernel": {"name": "python3"}})
-                r.raise_for_status()
-                kernel_id = r.json()["kernel"]["id"]
-                ws = hub.user_url(user, f"api/kernels/{kernel_id}/channels").replace("http://", "ws://")
-                first = run_cells(ws, hub.token(user), cells[:1])[0]
-                t_first = time.monotonic()
-                rest = run_cells(ws, hub.token(user), cells[1:])
-                per_learner.append({"user": user, "spawn_s": spawn, "first_cell_s": first,
-                                    "to_first_cell_s": t_first - t0, "lesson_s": first + sum(rest)})
-                if i == 0:
-                    out["hub_launch_to_first_cell_s"] = t_first - t_launch
-            time.sleep(1.0)
-            procs = {"hub": 0.0, "proxy": 0.0, "other": 0.0}
-            servers, kernels = {}, {}
-            for pid in hubctl.marked_pids(hub.marker) + ([hub.proc.pid] if hub.proc else []):
-                user, kind = classify(pid)
-                mib = memory_mib(pid)
-                if kind == "server":
-                    servers[user] = servers.get(user, 0.0) + mib
-                elif kind == "kernel":
-                    kernels[user] = kernels.get(user, 0.0) + mib
-                else:
-                    procs[kind] = procs.get(kind, 0.0) + mib
-            out.update(per_learner=per_learner, servers_mib=servers, kernels_mib=kernels, base_mib=procs)
-            requests.Session().close()
-        finally:
-            hub.stop()
-            left = hub.leftovers()
-    if left:
-        print(f"警告: 止まらなかったプロセスがあります: {left}")
-
-    srv = list(out["servers_mib"].values())
-    ker = list(out["kernels_mib"].values())
-    per = (sum(srv) / len(srv) if srv else 0) + (sum(ker) / len(ker) if ker else 0)
-    base = out["base_mib"]["hub"] + out["base_mib"]["proxy"]
-    out["per_active_learner_mib"] = per
-    print(f"レッスン: {args.lesson}（コードセル {len(cells)} 個）、学習者 {args.learners} 人")
-    print(f"ハブの起動（プロキシ込み、応答まで）:        {out['hub_start_s']:6.1f} 秒")
-    for p in out["per_learner"]:
-        print(f"  {p['user']}: サーバー起動 {p['spawn_s']:5.1f} 秒、最初のセルまで {p['to_first_cell_s']:5.1f} 秒"
-              f"（そのセル {p['first_cell_s']:.1f} 秒）、レッスン全体 {p['lesson_s']:5.1f} 秒")
-    print(f"ハブ起動から最初の学習者の最初のセルの実行完了まで: {out['hub_launch_to_first_cell_s']:6.1f} 秒")
-    print(f"メモリ（PSS）: ハブ {out['base_mib']['hub']:.0f} MiB、プロキシ {out['base_mib']['proxy']:.0f} MiB")
-    for user in sorted(out["servers_mib"]):
-        print(f"  {user}: サーバー {out['servers_mib'][user]:.0f} MiB、カーネル（レッスン読み込み済み）"
-              f" {out['kernels_mib'].get(user, 0):.0f} MiB")
-    print(f"学習者 1 人あたり（サーバー＋カーネル 1 つ）: {per:.0f} MiB")
-    for n in (20, 40, 100):
-        print(f"  同時に {n} 人: 約 {(base + n * per) / 1024:.1f} GiB（ハブとプロキシ込み、余裕は別）")
+    load = os.getloadavg()
+    print(f"マシン: {os.cpu_count()} コア、計測前の負荷（1/5/15 分）{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}"
+          "（共有マシン: ほかの作業と同時に計測）")
+    print(f"レッスン: {args.lesson}（コードセル {len(cells)} 個）")
+    runs = []
+    for n in args.rush:
+        r = rush(hubctl, n, lesson, cells)
+        runs.append(r)
+        print(f"\n同時に {n} 人（全員がそろうまで {r['wall_s']:.0f} 秒）")
+        print(f"  最初の出力まで: p50 {r['to_first_output_p50_s']:.1f} 秒、p95 {r['to_first_output_p95_s']:.1f} 秒、"
+              f"最大 {r['to_first_output_max_s']:.1f} 秒")
+        print(f"  サーバーの起動: p50 {r['spawn_p50_s']:.1f} 秒、p95 {r['spawn_p95_s']:.1f} 秒。"
+              f"レッスン全体の実行: p50 {r['lesson_p50_s']:.1f} 秒")
+        print(f"  メモリ（PSS）: ハブとプロキシ {r['hub_idle_mib']:.0f} MiB、最大 {r['peak_mib']:.0f} MiB、"
+              f"終了時 {r['end_mib']:.0f} MiB（受講者 1 人あたり {r['per_learner_mib']:.0f} MiB）")
+        if r["errors"]:
+            print(f"  セルのエラー: {r['errors'][:3]}")
+    per = max(r["per_learner_mib"] for r in runs)
+    base = min(r["hub_idle_mib"] for r in runs)
+    print(f"\n100 人の見積もり（ハブ {base:.0f} MiB + 100 × {per:.0f} MiB、余裕は別）: 約 {(base + 100 * per) / 1024:.1f} GiB")
     results = ROOT / "benchmarks" / "results"
     results.mkdir(parents=True, exist_ok=True)
-    (results / "hub.json").write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
+    (results / "hub.json").write_text(json.dumps({"load": load, "lesson": args.lesson, "runs": runs},
+                                                 ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 

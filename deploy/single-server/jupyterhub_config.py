@@ -60,6 +60,9 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
+# how often servers report activity, and the hub reads the proxy's (formgrader pages count only there)
+ACTIVITY_INTERVAL = env.get("DXKIT_ACTIVITY_INTERVAL", "300")
+c.JupyterHub.last_activity_interval = int(ACTIVITY_INTERVAL)
 
 # --- users: Linux users (PAM); the instructor is not a hub admin -------------------------------
 c.JupyterHub.authenticator_class = "pam"
@@ -75,6 +78,7 @@ c.JupyterHub.load_groups = {
 c.JupyterHub.spawner_class = "dxkit.hub.spawner.LimitedLocalProcessSpawner"
 c.Spawner.mem_limit = "3G"                     # RLIMIT_AS of each process (see OPERATIONS.md §8)
 c.LimitedLocalProcessSpawner.max_processes = 256
+c.LimitedLocalProcessSpawner.exempt_users = INSTRUCTORS   # autograding runs in the instructor's server
 # The lessons hook (deploy/image/10-dxkit-courses.sh) is SOURCED first, as docker-stacks does.
 c.Spawner.cmd = ["/bin/bash", "-c", '. "$0"; exec "$@"', str(PREFIX / "10-dxkit-courses.sh"),
                  str(VENV / "bin" / "jupyterhub-singleuser")]
@@ -85,21 +89,26 @@ c.Spawner.http_timeout = 90
 
 
 def jupyter_config_path(spawner) -> str:
-    """Site settings for everyone, plus the instructor's or the learner's own layer first."""
+    """The instructor's or the learner's layer, the site's settings, then dxkit's JupyterLab settings
+    shared by everyone (Japanese UI, no news: dxkit.lab's common layer, the one ``dxkit lab`` uses)."""
+    from dxkit.lab import config_dirs
+
     role = "instructor" if spawner.user.name in INSTRUCTORS else "learner"
-    return os.pathsep.join([str(HERE / f"jupyter-{role}"), str(HERE / "jupyter")])
+    shared = [str(d) for d in config_dirs(instructor=True)]        # the layer without learner restrictions
+    return os.pathsep.join([str(HERE / f"jupyter-{role}"), str(HERE / "jupyter"), *shared])
 
 
 c.Spawner.environment = {
     "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",    # nbgrader runs `alembic` from PATH
     "JUPYTER_CONFIG_PATH": jupyter_config_path,
     "DXKIT_HOME": "~/.dxkit",
+    "MALLOC_ARENA_MAX": "2",            # fewer malloc arenas: threads reserve less address space (RLIMIT_AS)
     "DXKIT_COURSES_SRC": str(PREFIX / "courses"),
     "DXKIT_EXCHANGE_ROOT": EXCHANGE,
     "DXKIT_SUBMIT_URL": f"{SUBMIT_URL}/services/dxkit-submit/",
     "DXKIT_KERNEL_CULL_TIMEOUT": env.get("DXKIT_KERNEL_CULL_TIMEOUT", "1200"),
     # how often a server tells the hub it is in use (the idle culler's measure of activity)
-    "JUPYTERHUB_ACTIVITY_INTERVAL": env.get("DXKIT_ACTIVITY_INTERVAL", "300"),
+    "JUPYTERHUB_ACTIVITY_INTERVAL": ACTIVITY_INTERVAL,
 }
 if env.get("DXKIT_HUB_MARKER"):                    # tests only: tags every process for clean-up
     c.Spawner.environment["DXKIT_HUB_MARKER"] = env["DXKIT_HUB_MARKER"]

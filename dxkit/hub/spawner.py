@@ -3,6 +3,7 @@
     c.JupyterHub.spawner_class = "dxkit.hub.spawner.LimitedLocalProcessSpawner"
     c.Spawner.mem_limit = "2G"                          # RLIMIT_AS of every process of the server
     c.LimitedLocalProcessSpawner.max_processes = 256     # RLIMIT_NPROC of the learner's Linux user
+    c.LimitedLocalProcessSpawner.exempt_users = {"sensei01"}   # e.g. instructors, who autograde
 
 The limits are set (soft = hard) in the child just before it becomes the learner's user, so the
 learner cannot raise them again; the server's kernels inherit them. RLIMIT_AS limits each process,
@@ -15,7 +16,7 @@ from __future__ import annotations
 import resource
 
 from jupyterhub.spawner import LocalProcessSpawner
-from traitlets import Integer
+from traitlets import Integer, Set, Unicode
 
 
 def apply_limits(limits: list[tuple[int, int]]) -> None:
@@ -29,7 +30,11 @@ class LimitedLocalProcessSpawner(LocalProcessSpawner):
     max_processes = Integer(256, help="RLIMIT_NPROC for the learner's user (processes and threads); 0: none").tag(
         config=True)
 
+    exempt_users = Set(Unicode(), help="Users whose servers get no limits (instructors: autograding).").tag(config=True)
+
     def rlimits(self) -> list[tuple[int, int]]:
+        if self.user.name in self.exempt_users:
+            return []
         limits = []
         if self.mem_limit:
             limits.append((resource.RLIMIT_AS, int(self.mem_limit)))

@@ -1,13 +1,11 @@
-"""Site-wide Jupyter Server settings on the single server (found through JUPYTER_CONFIG_PATH)."""
+"""Site-wide Jupyter Server settings for hub users (single server and the learner image).
+
+Found through JUPYTER_CONFIG_PATH; the Japanese UI and "no news" come from dxkit.lab's shared layer.
+"""
 
 import os
 
 c = get_config()  # noqa: F821
-
-# Closed network (LGWAN): no news, no update checks, no extension installs.
-c.LabApp.news_url = None
-c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
-c.LabApp.extension_manager = "readonly"
 
 # A kernel left behind by a closed tab is shut down after this many idle seconds (the hub's idle
 # culler stops whole servers; this returns a still-running server's memory).
