@@ -279,7 +279,7 @@ register(Item(
 
 register(Item(
     id="01/03/kitami_rate",
-    title="北見市の例（約 7 分 → 約 2.5 分）の短縮率",
+    title="試行の例（約 7 分 → 約 2.5 分、架空）の短縮率",
     var="kitami_rate",
     solution="""
         kitami_rate = (7 - 2.5) / 7

@@ -14,8 +14,7 @@ from dxkit.errors import DxkitError
 
 from . import _html
 
-TSUKUBA_SOURCE = ("つくば市「RPAを活用した定型的で膨大な業務プロセスの自動化」共同研究 実績報告書（2018年5月公表。"
-                  "つくば市・株式会社NTTデータ・株式会社クニエ・日本電子計算株式会社）")
+TSUKUBA_SOURCE = "〔つくば市「RPAを活用した定型的で膨大な業務プロセスの自動化 共同研究実績報告書」2018年5月〕"
 
 
 def _number(value, name: str) -> float:
@@ -132,7 +131,8 @@ def effect_from_hours(task: str, *, manual_hours_per_year: float, robot_hours_pe
 
 
 def tsukuba_example(*, build_hours: float = 0.0, maintenance_hours_per_year: float = 0.0) -> EffectEstimate:
-    """つくば市の公表事例: 市民窓口課の異動届の受付・発送簿の作成（年 85 時間 → 14 時間 10 分）。
+    """つくば市の公表事例: 市民窓口課の異動届の受付・発送簿の作成（年 85 時間 → 14 時間 10 分）
+    〔つくば市「RPAを活用した定型的で膨大な業務プロセスの自動化 共同研究実績報告書」2018年5月〕。
 
     作る時間と保守の時間は報告の数値ではありません。仮定として自分で入れて、回収期間を考えます。
     """
