@@ -49,12 +49,19 @@ def monthly(start: str, values) -> pd.Series:
 # ------------------------------------------------------------------ KPI and SMART
 
 def test_kpi_coerces_text_numbers_and_wareki_dates():
-    k = KPI("待ち時間", unit="分", baseline="３０", baseline_date="令和6年3月31日", target="1,0",
+    k = KPI("待ち時間", unit="分", baseline="３０", baseline_date="令和6年3月31日", target="１０",
             deadline="R8.3.31", direction="下げる", kind="成果")
     assert k.baseline == 30 and k.target == 10
     assert k.baseline_date == dt.date(2024, 3, 31) and k.deadline == dt.date(2026, 3, 31)
     assert k.direction == "減らす" and k.kind == "アウトカム"
     assert "待ち時間（分）" == k.label
+
+
+def test_kpi_refuses_misgrouped_digits():
+    # "1,0" is not a number as municipal tables write them (groups of three digits after a comma)
+    with pytest.raises(DxkitError):
+        KPI("待ち時間", unit="分", baseline="30", baseline_date="2024-03-31", target="1,0",
+            deadline="2026-03-31", direction="下げる", kind="成果")
 
 
 @pytest.mark.parametrize("kwargs, words", [

@@ -228,9 +228,12 @@ def forecast(kpi: KPI, actuals, as_of=None, window: int | None = WINDOW) -> Fore
     value_at_deadline = slope * end_x + intercept
     ach = achievement_rate(value_at_deadline, kpi.baseline, kpi.target)
     reach = None
-    if slope != 0 and (kpi.target - kpi.baseline) * slope > 0:
+    # A flat series fits a slope of rounding noise (1e-17): that is "no trend", not a date millennia away.
+    flat = abs(slope) <= 1e-9 * max(1.0, float(np.abs(series.to_numpy()).max()))
+    if not flat and (kpi.target - kpi.baseline) * slope > 0:
         reach_x = (kpi.target - intercept) / slope
-        reach = _from_month_index(max(np.ceil(reach_x - 1e-9), x[0]))
+        if reach_x - x[-1] <= 12 * 100:          # beyond a century the line never reaches it in practice
+            reach = _from_month_index(max(np.ceil(reach_x - 1e-9), x[0]))
     fit_x = np.arange(x[0], max(end_x, x[-1]) + 1)
     fitted = pd.Series(slope * fit_x + intercept, index=pd.DatetimeIndex([_from_month_index(v) for v in fit_x]),
                        name="予測")
