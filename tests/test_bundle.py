@@ -515,3 +515,21 @@ def test_windows_launcher_puts_dxkit_on_path_and_opens_the_lab(tmp_path):
     assert lines.index('set "PATH=%~dp0.venv\\Scripts;%PATH%"') < lines.index(
         '"%~dp0.venv\\Scripts\\dxkit.exe" lab --root "%~dp0work"')
     assert 'export PATH="$HERE/.venv/bin:$PATH"' in sh.read_text(encoding="ascii")
+
+
+def test_dxkit_bundle_shares_one_temporary_release_folder_between_editions(tmp_path, monkeypatch, capsys):
+    """`dxkit bundle` generates the exercise releases once for both editions, and never keeps them."""
+    from dxkit.bundle import build
+
+    seen = []
+
+    def fake_build_bundle(out, edition, **kw):
+        seen.append((edition, kw["releases"], kw["releases"].is_dir()))
+        return build.BuildResult(edition, Path(out) / f"{edition}.zip", "0" * 64, 0, {"files": {}})
+
+    monkeypatch.setattr(build, "build_wheel", lambda out: tmp_path / "dxkit.whl")
+    monkeypatch.setattr(build, "build_bundle", fake_build_bundle)
+    assert main(["bundle", "--out", str(tmp_path / "dist")]) == 0
+    assert [e for e, _, _ in seen] == ["learner", "instructor"]
+    assert seen[0][1] == seen[1][1] and seen[0][2] and seen[1][2]
+    assert not seen[0][1].exists(), "the releases folder outlived the run"
