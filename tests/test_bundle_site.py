@@ -28,7 +28,7 @@ CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]*)""", re.I)
 # (00/01), process maps (01/03), the KPI dashboard (02/03), check lists and choice checks (03/04), the
 # ipywidgets quiz (04/02), charts made with matplotlib and pandas (05/03).
 SITE_LESSONS = ["00_orientation/01_jupyterlab", "01_bpr/03_muda_tobe", "02_pdca_kpi/03_tracking_forecast",
-                "03_rpa/04_operating_robots", "04_security/02_phishing", "05_data_analysis/03_charts"]
+                "03_rpa/04_operating_robots", "04_security/02_phishing", "05_data_analysis/05_charts"]
 QUIZ_PAGE = "04_security/02_phishing.html"
 GENERIC_ALT = {"", "image", "figure", "graph", "chart", "グラフ", "図", "画像", "no description has been provided for this image",
                "グラフ（説明がありません）", "グラフ（タイトルのない図）"}
@@ -251,3 +251,23 @@ def test_a_rebuild_reuses_executed_lessons_and_runs_only_what_changed(tmp_path):
     third = build_site(tmp_path / "s3", [course], cache=cache)
     assert third.cached == ["09_demo/01_a"]
     assert ">42\n<" in (tmp_path / "s3/09_demo/02_b.html").read_text(encoding="utf-8")
+
+
+def test_a_rebuild_runs_a_lesson_again_when_a_dxkit_module_it_loaded_changes(tmp_path):
+    import nbformat
+
+    from dxkit.bundle import site_execute
+    from dxkit.bundle.site import PREAMBLE
+
+    lesson = tmp_path / "01_a.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import dxkit.quiz\nprint(1)")]), lesson)
+    env = site_execute.kernel_env(tmp_path / "home")
+    first = site_execute.executed(lesson, env, cache=tmp_path / "cache", salt="s", preamble=PREAMBLE)
+    assert first[1] is False
+    deps = json.loads(next((tmp_path / "cache").glob("*.modules.json")).read_text(encoding="utf-8"))
+    quiz = next(f for f in deps if f.endswith("quiz.py"))
+    assert all(Path(f).name != "site_page.py" for f in deps)  # the builder itself is not what the lesson ran
+    assert site_execute.executed(lesson, env, cache=tmp_path / "cache", salt="s", preamble=PREAMBLE)[1] is True
+    deps[quiz] = "0" * 64  # as if dxkit/quiz.py had been edited since
+    next((tmp_path / "cache").glob("*.modules.json")).write_text(json.dumps(deps), encoding="utf-8")
+    assert site_execute.executed(lesson, env, cache=tmp_path / "cache", salt="s", preamble=PREAMBLE)[1] is False

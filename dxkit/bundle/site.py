@@ -76,6 +76,45 @@ def _index_html(toc, municipality: str | None, version: str, built: str) -> str:
     return "\n".join(parts)
 
 
+def _navigation(chosen: list[tuple[Path, Path]]) -> list[PageNav]:
+    """Each lesson's place in the site: its page, its course, the lessons before and after it."""
+    import nbformat
+
+    titles = [notebook_title(nbformat.read(path, as_version=4), path.stem) for _, path in chosen]
+    hrefs = [f"{course.name}/{path.stem}.html" for course, path in chosen]
+    pages = frozenset(hrefs + ["index.html", "search.html"])
+    return [PageNav(hrefs[i], course_title(course), f"index.html#{course.name}", title=titles[i],
+                    prev=(hrefs[i - 1], titles[i - 1]) if i else None,
+                    next=(hrefs[i + 1], titles[i + 1]) if i + 1 < len(chosen) else None, site_pages=pages)
+            for i, (course, _path) in enumerate(chosen)]
+
+
+def _render_lessons(chosen, navs, out: Path, tmp: Path, *, salt: str, cache: Path | None, workers: int,
+                    progress) -> list[tuple[str, float, bool]]:
+    """Execute (or reuse) and convert every lesson, ``workers`` at a time: [(HTML, seconds, from cache)].
+
+    Execution happens in the kernels; converting in these threads overlaps with the other lessons' kernels.
+    """
+    env = kernel_env(tmp / "home")
+    local = threading.local()
+
+    def page(i: int) -> tuple[str, float, bool]:
+        start = time.perf_counter()
+        if progress:
+            progress(navs[i].href.removesuffix(".html"))
+        nb, from_cache = executed(chosen[i][1], env, cache=cache, salt=salt, preamble=PREAMBLE)
+        if not hasattr(local, "exporter"):
+            local.exporter = exporter(tmp / f"templates-{threading.get_ident()}")
+        text = render_html(nb, navs[i].title, local.exporter, navs[i])
+        target = out / navs[i].href
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return text, time.perf_counter() - start, from_cache
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(page, range(len(chosen))))
+
+
 def build_site(out_dir: Path | str, course_dirs: list[Path], *, municipality: str | None = None,
                data_dir: Path | None = None, version: str = "", built: str = "",
                lessons: list[str] | None = None, progress=None, cache: Path | None | bool = True,
@@ -86,60 +125,31 @@ def build_site(out_dir: Path | str, course_dirs: list[Path], *, municipality: st
     ``data_dir`` を渡すと、自治体のデータで実行します。``cache`` は実行結果を使い回す場所
     （True なら既定の場所、False なら使い回さない）、``workers`` は同時に実行するレッスンの数です。
     """
-    import nbformat
-
     from dxkit.bundle.customize import town_data
     from dxkit.bundle.site_search import index_js, search_page
 
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    result = SiteResult(out / "index.html")
-    cache_dir = default_cache() if cache is True else (Path(cache) if cache else None)
+    static = out / "static"
+    static.mkdir(parents=True, exist_ok=True)
     chosen = [(course, path) for course in course_dirs for path in sorted(course.glob("*.ipynb"))
               if lessons is None or f"{course.name}/{path.stem}" in lessons]
-    titles = [notebook_title(nbformat.read(path, as_version=4), path.stem) for _, path in chosen]
-    hrefs = [f"{course.name}/{path.stem}.html" for course, path in chosen]
-    site_pages = frozenset(hrefs + ["index.html", "search.html"])
-    static = out / "static"
-    static.mkdir(exist_ok=True)
+    navs = _navigation(chosen)
+    with tempfile.TemporaryDirectory(prefix="dxkit-site-") as tmp, town_data(data_dir):
+        done = _render_lessons(chosen, navs, out, Path(tmp), salt=environment_key(data_dir),
+                               cache=default_cache() if cache is True else (Path(cache) if cache else None),
+                               workers=workers or min(2, os.cpu_count() or 1), progress=progress)
+        (static / "lab.css").write_text(lab_css(exporter(Path(tmp) / "templates")), encoding="utf-8")
     for name in ("site.css", "site.js"):
         (static / name).write_bytes((STATIC / name).read_bytes())
-    with tempfile.TemporaryDirectory(prefix="dxkit-site-") as tmp, town_data(data_dir):
-        env = kernel_env(Path(tmp) / "home")
-        salt = environment_key(data_dir)
-        local = threading.local()
-
-        def page(i: int) -> tuple[str, float, bool]:
-            # Execution happens in the kernels; converting here overlaps with the other lessons' kernels.
-            course, path = chosen[i]
-            start = time.perf_counter()
-            if progress:
-                progress(f"{course.name}/{path.stem}")
-            nb, from_cache = executed(path, env, cache=cache_dir, salt=salt, preamble=PREAMBLE)
-            if not hasattr(local, "exporter"):
-                local.exporter = exporter(Path(tmp) / f"templates-{threading.get_ident()}")
-            nav = PageNav(hrefs[i], course_title(course), f"index.html#{course.name}",
-                          prev=(hrefs[i - 1], titles[i - 1]) if i else None,
-                          next=(hrefs[i + 1], titles[i + 1]) if i + 1 < len(chosen) else None,
-                          site_pages=site_pages)
-            text = render_html(nb, titles[i], local.exporter, nav)
-            target = out / hrefs[i]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            return text, time.perf_counter() - start, from_cache
-
-        with ThreadPoolExecutor(max_workers=workers or min(2, os.cpu_count() or 1)) as pool:
-            done = list(pool.map(page, range(len(chosen))))
-        (static / "lab.css").write_text(lab_css(exporter(Path(tmp) / "templates")), encoding="utf-8")
+    result = SiteResult(out / "index.html")
     toc: dict[str, tuple[str, str, list]] = {}
-    for (course, path), href, title, (_text, seconds, from_cache) in zip(chosen, hrefs, titles, done):
-        key = f"{course.name}/{path.stem}"
-        result.pages.append(out / href)
+    for (course, _path), nav, (_text, seconds, from_cache) in zip(chosen, navs, done):
+        key = nav.href.removesuffix(".html")
+        result.pages.append(out / nav.href)
         result.seconds[key] = seconds
-        if from_cache:
-            result.cached.append(key)
-        toc.setdefault(course.name, (course.name, course_title(course), []))[2].append((href, title))
-    (static / "search-index.js").write_text(index_js([(h, t, d[0]) for h, t, d in zip(hrefs, titles, done)]),
+        result.cached += [key] if from_cache else []
+        toc.setdefault(course.name, (course.name, nav.course, []))[2].append((nav.href, nav.title))
+    (static / "search-index.js").write_text(index_js([(n.href, n.title, d[0]) for n, d in zip(navs, done)]),
                                             encoding="utf-8")
     (out / "search.html").write_text(search_page(SITE_TITLE, header_html(PageNav("search.html"), "検索")),
                                      encoding="utf-8")

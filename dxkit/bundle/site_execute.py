@@ -1,15 +1,15 @@
 """閲覧用 HTML 版のためにレッスンを実行します: 新しいカーネルで上から。結果は使い回します。
 
-実行結果は、ノートブック・dxkit のコード・データ・主なライブラリの版から作った鍵で
-キャッシュ（既定は ``~/.cache/dxkit/site``、環境変数 ``DXKIT_SITE_CACHE`` で変更）に置き、
-どれも変わっていなければ実行しなおしません。
+実行結果はキャッシュ（既定は ``~/.cache/dxkit/site``、環境変数 ``DXKIT_SITE_CACHE`` で変更）に置きます。
+鍵はノートブックの中身・データ・主なライブラリの版で、さらにそのレッスンが実際に読み込んだ dxkit の
+モジュールの中身を記録しておき、どれも変わっていなければ実行しなおしません。
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import re
 import sys
 import threading
 from pathlib import Path
@@ -18,6 +18,10 @@ from dxkit.errors import DxkitError
 
 _INLINE = "module://matplotlib_inline.backend_inline"
 _VERSIONED = ("pandas", "numpy", "matplotlib", "matplotlib-fontja", "ipykernel", "openpyxl", "ipywidgets")
+# Run after the lesson: which dxkit modules did it load? (their content decides whether the result is reused)
+_MODULES_CELL = ("import sys as _s, json as _j\n"
+                 "print(_j.dumps(sorted({m.__file__ for n, m in list(_s.modules.items())\n"
+                 "                       if n.split('.')[0] == 'dxkit' and getattr(m, '__file__', None)})))")
 
 
 def default_cache() -> Path:
@@ -26,27 +30,22 @@ def default_cache() -> Path:
     return Path(base)
 
 
-# What the lessons' kernels never run: the bundle builder itself (except the preamble's module).
-_NOT_IN_KERNEL = re.compile(r"^bundle/(?!site_quiz\.py$)")
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _tree_digest(h, folder: Path, pattern: str, skip: re.Pattern | None = None) -> None:
+def _tree_digest(h, folder: Path | None) -> None:
     if folder is None or not folder.is_dir():
         return
-    for path in sorted(folder.rglob(pattern)):
-        rel = path.relative_to(folder).as_posix()
-        if skip is not None and skip.match(rel):
-            continue
+    for path in sorted(folder.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts:
-            h.update(path.relative_to(folder).as_posix().encode())
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            h.update(path.relative_to(folder).as_posix().encode() + _digest(path).encode())
 
 
 def environment_key(data_dir: Path | None) -> str:
-    """レッスン以外で実行結果を変えうるもの（dxkit・データ・ライブラリの版）の要約です。"""
+    """レッスンの外で実行結果を変えうるもの（データ・Python と主なライブラリの版）の要約です。"""
     from importlib.metadata import PackageNotFoundError, version
-
-    import dxkit
+    from importlib.util import find_spec
 
     h = hashlib.sha256(sys.version.encode())
     for name in _VERSIONED:
@@ -54,21 +53,15 @@ def environment_key(data_dir: Path | None) -> str:
             h.update(f"{name}={version(name)}".encode())
         except PackageNotFoundError:
             h.update(f"{name}=-".encode())
-    _tree_digest(h, Path(dxkit.__file__).parent, "*.py", _NOT_IN_KERNEL)
-    from importlib.util import find_spec
-
     for folder in find_spec("dxkit.datasets").submodule_search_locations or []:
-        _tree_digest(h, Path(folder), "*")
+        _tree_digest(h, Path(folder))
     town = data_dir or os.environ.get("DXKIT_DATA_DIR")
-    _tree_digest(h, Path(town) if town else None, "*")
+    _tree_digest(h, Path(town) if town else None)
     return h.hexdigest()
 
 
-def execute_notebook(path: Path, *, timeout: int = 180, env: dict | None = None, preamble: str = ""):
-    """ノートブックを新しいカーネルで上から実行し、出力つきのノートブックを返します。
-
-    ``preamble`` はレッスンのセルより前にカーネルで実行するコードで、結果のノートブックには残りません。
-    """
+def _run(path: Path, *, timeout: int, env: dict | None, preamble: str, epilogue: str):
+    """The executed notebook (without the preamble/epilogue cells) and what the epilogue printed."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
@@ -76,6 +69,8 @@ def execute_notebook(path: Path, *, timeout: int = 180, env: dict | None = None,
     nb = nbformat.read(path, as_version=4)
     if preamble:
         nb.cells.insert(0, nbformat.v4.new_code_cell(preamble))
+    if epilogue:
+        nb.cells.append(nbformat.v4.new_code_cell(epilogue))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     try:
@@ -85,11 +80,18 @@ def execute_notebook(path: Path, *, timeout: int = 180, env: dict | None = None,
 
         last = strip_ansi(str(exc)).strip().splitlines()[-1][:200]
         raise DxkitError(f"{path.name} を実行できませんでした（{last}）。") from None
-    if preamble:
-        first = nb.cells.pop(0)
-        if first.get("outputs"):
-            raise DxkitError(f"{path.name}: 閲覧用 HTML 版の準備のコードが出力を出しました（dxkit の不具合です）。")
-    return nb
+    printed = "".join(o.get("text", "") for o in nb.cells.pop().outputs) if epilogue else ""
+    if preamble and nb.cells.pop(0).get("outputs"):
+        raise DxkitError(f"{path.name}: 閲覧用 HTML 版の準備のコードが出力を出しました（dxkit の不具合です）。")
+    return nb, printed
+
+
+def execute_notebook(path: Path, *, timeout: int = 180, env: dict | None = None, preamble: str = ""):
+    """ノートブックを新しいカーネルで上から実行し、出力つきのノートブックを返します。
+
+    ``preamble`` はレッスンのセルより前にカーネルで実行するコードで、結果のノートブックには残りません。
+    """
+    return _run(path, timeout=timeout, env=env, preamble=preamble, epilogue="")[0]
 
 
 def kernel_env(home: Path) -> dict:
@@ -100,24 +102,32 @@ def kernel_env(home: Path) -> dict:
     return env
 
 
+def _unchanged(modules: dict[str, str]) -> bool:
+    return all(Path(f).is_file() and _digest(Path(f)) == digest for f, digest in modules.items())
+
+
 def executed(path: Path, env: dict, *, cache: Path | None, salt: str, preamble: str = ""):
     """``path`` を実行したノートブックと、キャッシュから取り出したかどうかを返します。
 
-    キャッシュの鍵は ``salt``（``environment_key`` と準備のコード）とノートブックの中身です。
+    キャッシュの鍵は ``salt``（``environment_key``）・準備のコード・ノートブックの中身で、前回そのレッスンが
+    読み込んだ dxkit のモジュールが 1 つでも変わっていれば、実行しなおします。
     """
     import nbformat
 
     key = hashlib.sha256((salt + preamble).encode() + path.read_bytes()).hexdigest()
-    cached = cache / f"{key}.ipynb" if cache else None
-    if cached is not None and cached.is_file():
+    entry, deps = (cache / f"{key}.ipynb", cache / f"{key}.modules.json") if cache else (None, None)
+    if entry is not None and entry.is_file() and deps.is_file():
         try:
-            return nbformat.read(cached, as_version=4), True
-        except Exception:  # noqa: BLE001 - a damaged cache entry is simply rebuilt
-            cached.unlink(missing_ok=True)
-    nb = execute_notebook(path, env=env, preamble=preamble)
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            if _unchanged(json.loads(deps.read_text(encoding="utf-8"))):
+                return nbformat.read(entry, as_version=4), True
+        except (OSError, ValueError):  # a damaged cache entry is simply rebuilt
+            pass
+    nb, printed = _run(path, timeout=180, env=env, preamble=preamble, epilogue=_MODULES_CELL)
+    if entry is not None:
+        modules = {f: _digest(Path(f)) for f in json.loads(printed.strip().splitlines()[-1]) if Path(f).is_file()}
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp = entry.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         nbformat.write(nb, tmp)
-        os.replace(tmp, cached)
+        os.replace(tmp, entry)
+        deps.write_text(json.dumps(modules, ensure_ascii=False), encoding="utf-8")
     return nb, False

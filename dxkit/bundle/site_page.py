@@ -73,6 +73,7 @@ class PageNav:
     href: str
     course: str = ""
     course_href: str = ""
+    title: str = ""
     prev: tuple[str, str] | None = None   # (href, title)
     next: tuple[str, str] | None = None
     site_pages: frozenset[str] = frozenset()  # every page of the site; links elsewhere are unlinked
