@@ -445,14 +445,17 @@ def test_untouched_submissions_read_mitchakushu(cohort):
 
 
 def test_second_autograde_keeps_the_tampering_flag_and_the_submission(cohort):
-    course, learner = cohort["course"], cohort["bad"]["edited_test"]
-    received = next(p for p in cohort["inbox"].iterdir() if p.name.endswith(".ipynb") and
-                    learner.split("-")[1] in p.name)
-    again = autograde.autograde(course, A, learners=[learner], workers=1, timeout=5, progress=False)
-    assert again.results[learner].tampered and course.load_status(A)[learner]["tampered"]
-    assert (course.submitted_dir(learner, A) / f"{A}.ipynb").read_bytes() == received.read_bytes()
+    course = cohort["course"]
+    learners = [cohort["bad"]["deleted_test"], cohort["bad"]["edited_test"]]
+    again = autograde.autograde(course, A, learners=learners, workers=2, timeout=5, progress=False)
     table = export.assignment_table(course, A).set_index("学習者ID")
-    assert table.loc[learner, "テストの改変"] == "あり" and table.loc[learner, "得点"] == cohort["expected"][learner]
+    for learner in learners:
+        received = next(p for p in cohort["inbox"].iterdir() if p.name.endswith(".ipynb") and
+                        learner.split("-")[1] in p.name)
+        assert (course.submitted_dir(learner, A) / f"{A}.ipynb").read_bytes() == received.read_bytes()
+        assert again.results[learner].tampered and course.load_status(A)[learner]["tampered"]
+        assert table.loc[learner, "テストの改変"] == "あり"
+        assert table.loc[learner, "得点"] == cohort["expected"][learner]
 
 
 def test_exports_neutralise_formulas_and_keep_ids_as_text(cohort, tmp_path):
