@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "tests" / "wrong_answers"
 FIXTURES = ROOT / "tests" / "fixtures" / "wrong_answers"
 # Exercises whose catalogue must exist now; 00 and 05 join when their catalogues are written.
-REQUIRED = ("00_orientation", "01_bpr", "02_pdca_kpi", "03_rpa", "04_security")
+REQUIRED = ("00_orientation", "01_bpr", "02_pdca_kpi", "03_rpa", "04_security", "05_data_analysis")
 MIN_WRONG = 3
 REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n(.*?)^[ \t]*### END SOLUTION[^\n]*$", re.S | re.M)
 
