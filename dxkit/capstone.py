@@ -25,6 +25,7 @@ MAX_TEXT = 160        # characters per free-text piece: the page must stay one A
 MAX_SHORT = 40        # task, office, date
 MAX_TABLE_ROWS = 12
 MAX_TABLE_COLUMNS = 6
+MAX_CELL = 10         # characters in one cell or column name of that table
 MEASURE, GOAL, AUTOMATE, DATA, ANALYSIS, REQUEST = (
     "1. 現状（測る・講座01）", "2. 目標（KPI・講座02）", "3. 自動化の試行（講座03）",
     "4. データの扱い（講座04）", "5. 分析（講座05）", "6. お願いしたいこと")
@@ -77,19 +78,20 @@ class Summary:
 PAGE_CSS = """
 @page { size: A4; margin: 12mm; }
 html { font-family: "IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Yu Gothic", "Meiryo", sans-serif; }
-body { margin: 0 auto; max-width: 186mm; font-size: 9.5pt; line-height: 1.4; color: #1a1a1a; }
+body { margin: 0 auto; max-width: 186mm; font-size: 9pt; line-height: 1.35; color: #1a1a1a; }
 h1 { font-size: 14pt; margin: 0 0 2pt; } h2 { font-size: 10.5pt; margin: 6pt 0 1pt; border-bottom: 1px solid #5F6B76; }
 p.meta { margin: 0; color: #4a4a4a; } ul { margin: 1pt 0; padding-left: 1.2em; } li { margin: 0; }
-table { border-collapse: collapse; font-size: 8.5pt; margin: 3pt 0; }
-th, td { border: 1px solid #999; padding: 1pt 5pt; text-align: right; }
-div.figs { display: flex; gap: 4mm; align-items: flex-start; }
-img { display: block; min-width: 0; max-width: 100%; max-height: 60mm; object-fit: contain; }
+table { border-collapse: collapse; font-size: 7.5pt; margin: 2pt 0; }
+th, td { border: 1px solid #999; padding: 0.5pt 4pt; text-align: right; white-space: nowrap; }
+div.figs { display: flex; flex-wrap: wrap; gap: 1mm 4mm; align-items: flex-start; }
+img { display: block; flex: 1 1 80mm; min-width: 80mm; max-width: 100%; max-height: 50mm; object-fit: contain;
+      object-position: left top; }
 """
 
 
 def _markdown_table(df) -> str:
     rows = [[str(c) for c in df.columns]] + [["" if v is None else str(v) for v in r] for r in df.itertuples(index=False)]
-    lines = ["| " + " | ".join(r) + " |" for r in rows]
+    lines = ["| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows]
     return "\n".join(lines[:1] + ["|" + "---|" * len(df.columns)] + lines[1:])
 
 
@@ -189,7 +191,11 @@ def _table(table):
     if df.empty or len(df) > MAX_TABLE_ROWS or len(df.columns) > MAX_TABLE_COLUMNS:
         raise DxkitError(f"1 枚に載せる表は 1〜{MAX_TABLE_ROWS} 行・{MAX_TABLE_COLUMNS} 列までです"
                          f"（いまは {len(df)} 行・{len(df.columns)} 列）。集計してから渡してください。")
-    return df.reset_index() if df.index.name else df.copy()
+    df = df.reset_index() if df.index.name else df.copy()
+    words = [str(c) for c in df.columns] + [str(v) for v in df.to_numpy().ravel()]
+    if max(len(w) for w in words) > MAX_CELL:
+        raise DxkitError(f"表の列名や値は {MAX_CELL} 字までにしてください（「{max(words, key=len)}」が長すぎます）。")
+    return df
 
 
 def make_summary(*, task, office, date, metrics, kpi, automation, checks, segment, pii, ai_use, finding,

@@ -110,6 +110,7 @@ def test_summary_reports_a_dry_run(pieces):
     ({"pii": "なし"}, "pii には find_pii(...) の結果"),
     ({"segment": "LGWAN接続系"}, "segment には classify_segment(...) の結果"),
     ({"table": pd.DataFrame({"月": range(13)})}, "1〜12 行・6 列までです（いまは 13 行・1 列）"),
+    ({"table": pd.DataFrame({"地区": ["みどり野駅前地区の東側"]})}, "表の列名や値は 10 字までにしてください（「みどり野駅前地区の東側」"),
 ])
 def test_summary_says_in_japanese_what_to_fix(pieces, change, message):
     from dxkit.capstone import make_summary
@@ -176,10 +177,11 @@ def test_fullest_page_prints_on_one_a4_sheet(pieces, chart, tmp_path):
     """Every text at its limit, the largest table and a chart: Chromium's print preview is still one A4 page."""
     from browser_support import browser
 
-    from dxkit.capstone import MAX_SHORT, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_TEXT, make_summary, save_summary
+    from dxkit.capstone import MAX_CELL, MAX_SHORT, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, MAX_TEXT, make_summary, save_summary
 
     long = "記入内容の確認に時間がかかり、繁忙期には待ちが長くなります。" * 10
-    table = pd.DataFrame({f"列{c}": [123456.7] * MAX_TABLE_ROWS for c in range(MAX_TABLE_COLUMNS)})
+    table = pd.DataFrame({f"列{c}".ljust(MAX_CELL, "名"): ["繁忙期の待ち時間が長い"[:MAX_CELL]] * MAX_TABLE_ROWS
+                          for c in range(MAX_TABLE_COLUMNS)})
     texts = {k: long[:MAX_TEXT] for k in ("automation", "ai_use", "finding", "request")}
     kpi = pieces["kpi"].with_(owner=None)             # adds the 直すところ line
     full = make_summary(**{**pieces, **texts, "task": long[:MAX_SHORT], "office": long[:MAX_SHORT], "kpi": kpi,
