@@ -16,7 +16,7 @@ EXERCISE_NBS = [nb for ex in EXERCISES for nb in sorted(ex.glob("*.ipynb"))]
 ALL_NBS = LESSONS + EXERCISE_NBS
 MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 CHECK_CALL = re.compile(r"""check\(\s*["']([0-9]{2}/[0-9]{2}/[A-Za-z0-9_]+)["']""")
-MIN_AUTOGRADED = {"00_orientation": 5, "02_pdca_kpi": 5}   # 02: no points for copying a table or one plot call
+MIN_AUTOGRADED = {"00_orientation": 5, "02_pdca_kpi": 5, "05_capstone": 0}   # 02: no points for copying a table or one plot call; the capstone is graded by hand
 REQUIRED_COURSES = ["00_orientation", "05_data_analysis"]
 
 

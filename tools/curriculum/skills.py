@@ -151,7 +151,9 @@ def path_units(root=".", items: dict | None = None) -> list[Unit]:
     units = []
     for course in sorted(p for p in (root / "courses").iterdir() if p.is_dir() and p.name[:2].isdigit()):
         units += [_unit(p, "lesson", items) for p in sorted(course.glob("[0-9][0-9]_*.ipynb"))]
-        units += [_unit(p, "exercise", items) for p in sorted((root / "exercises" / course.name).glob("*.ipynb"))]
+        # the course's exercise, then any further assignment of that course (05_capstone after 05_data_analysis)
+        folders = sorted(d for d in (root / "exercises").glob(course.name[:3] + "*") if d.is_dir())
+        units += [_unit(p, "exercise", items) for d in folders for p in sorted(d.glob("*.ipynb"))]
     return units
 
 
