@@ -104,14 +104,15 @@ def test_data_check_reports_each_real_file(tmp_path, capsys):
 @pytest.fixture(scope="module")
 def ichikawa_outputs(tmp_path_factory):
     folder = town_folder(tmp_path_factory.mktemp("ichikawa"), ICHIKAWA)
-    lessons = sorted((ROOT / "courses" / "05_data_analysis").glob("0[1-4]_*.ipynb"))
+    lessons = sorted((ROOT / "courses" / "05_data_analysis").glob("0[1-9]_*.ipynb"))
     return run_lessons(lessons, folder)
 
 
 def test_course_05_runs_on_ichikawa(ichikawa_outputs):
-    aggregate = "\n".join(ichikawa_outputs["courses/05_data_analysis/02_aggregate_pivot.ipynb"])
+    aggregate = "\n".join(ichikawa_outputs["courses/05_data_analysis/03_aggregate.ipynb"])
     assert "最新の調査年月日: 2023-03-31  行数: 237" in aggregate
     assert "2023-03-31    492489" in aggregate  # the city's population, counted once
-    assert "1 つも合いません" in aggregate  # the sample nurseries are not in 市川市: said, not silently joined
-    clean = "\n".join(ichikawa_outputs["courses/05_data_analysis/01_load_and_clean.ipynb"])
+    merge = "\n".join(ichikawa_outputs["courses/05_data_analysis/04_merge_rates.ipynb"])
+    assert "1 つも合いません" in merge  # the sample nurseries are not in 市川市: said, not silently joined
+    clean = "\n".join(ichikawa_outputs["courses/05_data_analysis/02_clean_values.ipynb"])
     assert "最新の調査年月日の総人口（地区の合計）: 492489" in clean

@@ -27,8 +27,9 @@ def test_fixtures_are_what_the_generator_writes(tmp_path):
 @pytest.fixture(scope="module")
 def town2_outputs():
     lessons = data_lessons()
-    assert {p.name for p in lessons} >= {"03_loops_functions_errors.ipynb", "01_load_and_clean.ipynb",
-                                         "02_aggregate_pivot.ipynb", "03_charts.ipynb", "04_policy_evidence.ipynb"}
+    assert {p.name for p in lessons} >= {"06_pandas_table.ipynb", "07_pandas_groupby.ipynb", "09_dx_cases_data.ipynb", "01_load_files.ipynb", "02_clean_values.ipynb",
+                                         "03_aggregate.ipynb", "04_merge_rates.ipynb", "05_charts.ipynb",
+                                         "07_evidence_limits.ipynb"}
     return run_lessons(lessons, TOWN2)
 
 
@@ -40,11 +41,12 @@ def test_every_data_lesson_runs_on_the_village_and_says_whose_data_it_is(town2_o
 
 
 def test_lessons_use_the_village_districts_and_years_not_the_samples(town2_outputs):
-    aggregate = "\n".join(town2_outputs["courses/05_data_analysis/02_aggregate_pivot.ipynb"])
+    aggregate = "\n".join(town2_outputs["courses/05_data_analysis/03_aggregate.ipynb"])
     assert "最新の調査年月日: 2023-10-01" in aggregate and "2021 → 2023" in aggregate
-    assert "地区が決まった保育施設: 3 / 3" in aggregate  # the 放課後児童クラブ is not a nursery
+    merge = "\n".join(town2_outputs["courses/05_data_analysis/04_merge_rates.ipynb"])
+    assert "地区が決まった保育施設: 3 / 3" in merge  # the 放課後児童クラブ is not a nursery
     assert "北川" in aggregate and "桜台" not in aggregate
-    for lesson in ("02_aggregate_pivot", "03_charts", "04_policy_evidence"):
+    for lesson in ("03_aggregate", "04_merge_rates", "05_charts", "07_evidence_limits"):
         text = "\n".join(town2_outputs[f"courses/05_data_analysis/{lesson}.ipynb"])
         assert "桜台" not in text and "みどり野市" not in text.replace("同梱の見本（架空のみどり野市）", ""), lesson
 
@@ -75,7 +77,7 @@ def test_a_city_over_100k_with_a_total_row_in_the_older_layout(monkeypatch):
 
 
 def test_a_dxkit_error_in_a_lesson_shows_the_japanese_message_only(town2_outputs):
-    clean = "\n".join(town2_outputs["courses/05_data_analysis/01_load_and_clean.ipynb"])
+    clean = "\n".join(town2_outputs["courses/05_data_analysis/02_clean_values.ipynb"])
     shown = clean[clean.rindex("エラー（DxkitError）"):][:600]  # validate(broken, "population"), tagged raises-exception
     assert "列「総人口」" in shown and "男性・女性の合計" in shown
     assert "Traceback" not in shown and "dxkit/" not in shown and "site-packages" not in shown

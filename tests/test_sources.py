@@ -19,12 +19,6 @@ FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
 # Files owned by another helper this session; the lead applies their edits and then empties this list.
 PENDING = {
-    "courses/00_orientation/03_loops_functions_errors.ipynb",
-    "courses/05_data_analysis/01_load_and_clean.ipynb",
-    "courses/05_data_analysis/02_aggregate_pivot.ipynb",
-    "courses/05_data_analysis/03_charts.ipynb",
-    "courses/05_data_analysis/04_policy_evidence.ipynb",
-    "courses/05_data_analysis/README.md",
 }
 
 

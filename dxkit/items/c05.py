@@ -96,7 +96,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/01/count_total",
+    id="05/02/count_total",
     title="全角やカンマの混じった件数を数にして合計",
     var="count_total",
     setup=_L1,
@@ -109,7 +109,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/01/codes_as_text",
+    id="05/02/codes_as_text",
     title="先頭の 0 を残して地域コードを読む",
     var="codes",
     setup=_L1,
@@ -132,7 +132,7 @@ _SURVEY = """
 """
 
 register(Item(
-    id="05/01/missing_count",
+    id="05/02/missing_count",
     title="列ごとの欠測（空欄）の数",
     var="missing",
     setup=_SURVEY,
@@ -141,7 +141,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/01/validated",
+    id="05/02/validated",
     title="検証エラーを直してからスキーマで検証する",
     var="checked",
     setup=_L1 + """
@@ -176,7 +176,7 @@ _L2_KIDS = _L2 + """
 """
 
 register(Item(
-    id="05/02/total_by_district",
+    id="05/03/total_by_district",
     title="最新の年の地区別の総人口",
     var="total_by_district",
     setup=_L2,
@@ -186,7 +186,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/02/kids04",
+    id="05/03/kids04",
     title="最新の年の地区別の 0〜4 歳人口（男女の合計）",
     var="kids04",
     setup=_L2,
@@ -197,7 +197,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/02/preschool_est",
+    id="05/03/preschool_est",
     title="就学前児童数（0〜5 歳）の推計",
     var="preschool",
     setup=_L2_KIDS,
@@ -216,7 +216,7 @@ _L2_PIVOT = _L2 + """
 """
 
 register(Item(
-    id="05/02/kids_pivot",
+    id="05/03/kids_pivot",
     title="地区 × 年の 0〜4 歳人口の表（pivot_table）",
     var="kids_table",
     setup=_L2_PIVOT,
@@ -227,13 +227,32 @@ register(Item(
 ))
 
 register(Item(
-    id="05/02/capacity",
+    id="05/04/capacity",
     title="地区別の保育施設の定員の合計",
     var="capacity",
     setup=_L2,
     solution='capacity = nursery.groupby("地域名")["収容定員"].sum()',
     hints=["nursery は 1 行が 1 施設です。地区ごとにまとめます。", '`nursery.groupby("地域名")["収容定員"].sum()` です。'],
     ignore_order=True,
+))
+
+_L4_DEMO = """
+    import pandas as pd
+    kids_demo = pd.DataFrame({"地域名": ["A地区", "B地区", "緑ケ丘"], "就学前児童数": [474, 199, 35]})
+    cap_demo = pd.DataFrame({"地域名": ["A地区", "B地区"], "定員": [199, 85]})
+"""
+
+register(Item(
+    id="05/04/demo_merge",
+    title="相手のない行を残して 2 つの表を結合する（merge）",
+    var="demo_table",
+    setup=_L4_DEMO,
+    solution="""
+        demo_table = kids_demo.merge(cap_demo, on="地域名", how="left")
+        demo_table["定員"] = demo_table["定員"].fillna(0)
+    """,
+    hints=['`kids_demo.merge(cap_demo, on="地域名", how=...)` の how を選びます。左の表（kids_demo）の行をすべて残すのは "left" です。',
+           '結合したあと、定員の列の空欄（NaN）を `fillna(0)` で 0 にして、同じ列に入れ直します。'],
 ))
 
 _L2_TABLE = _L2_KIDS + """
@@ -248,7 +267,7 @@ _L2_TABLE = _L2_KIDS + """
 """
 
 register(Item(
-    id="05/02/shortage",
+    id="05/04/shortage",
     title="需要見込みと不足数の列を加える",
     var="shortage_table",
     setup=_L2_TABLE,
@@ -258,7 +277,8 @@ register(Item(
         shortage_table["不足数"] = shortage_table["需要見込み"] - shortage_table["定員"]
     """,
     hints=["需要見込み ＝ 就学前児童数 × 利用希望率（USE_RATE）です。",
-           "不足数 ＝ 需要見込み − 定員 です（マイナスなら定員に余裕があります）。"],
+           "不足数 ＝ 需要見込み − 定員 です（マイナスなら定員に余裕があります）。",
+           '写しは `shortage_table = table.copy()` で作り、`shortage_table["需要見込み"] = ...` のように 1 列ずつ加えます。'],
     ignore_order=True,
 ))
 
@@ -267,7 +287,7 @@ _L2_FY = _L2 + """
 """
 
 register(Item(
-    id="05/02/online_rate",
+    id="05/04/online_rate",
     title="最新の年度の手続別オンライン申請率（％）",
     var="rate_r6",
     setup=_L2_FY + """
@@ -296,7 +316,7 @@ _L3 = _L2_KIDS + """
 """
 
 register(Item(
-    id="05/03/bar_data",
+    id="05/05/bar_data",
     title="棒グラフ用: 地区別の就学前児童数と定員（多い順）",
     var="bar_data",
     setup=_L3,
@@ -309,7 +329,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/03/line_data",
+    id="05/05/line_data",
     title="折れ線グラフ用: 月別のオンライン申請率（％）",
     var="line_data",
     setup=_L3,
@@ -325,7 +345,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/03/pyramid",
+    id="05/05/pyramid",
     title="人口ピラミッド用: 5 歳階級別の男女の人口（男性はマイナス）",
     var="pyramid",
     setup=_L3,
@@ -339,7 +359,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/03/chart_habits",
+    id="05/05/chart_habits",
     title="グラフの良い習慣（選択問題）",
     var="habit_answer",
     solution="habit_answer = 3",
@@ -368,7 +388,7 @@ _AREAS = """
 """
 
 register(Item(
-    id="05/04/naive_gap",
+    id="05/06/naive_gap",
     title="単純比較: スマホ教室あり − なし のオンライン申請率の差",
     var="naive_gap",
     setup=_AREAS,
@@ -381,7 +401,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/04/stratified_gap",
+    id="05/06/stratified_gap",
     title="高齢化率の区分ごとに比べた差の平均",
     var="stratified_gap",
     setup=_AREAS + """
@@ -408,7 +428,7 @@ _L4_FY = """
 """
 
 register(Item(
-    id="05/04/did",
+    id="05/07/did",
     title="比較対象を置いた効果の見積もり（差の差）",
     var="did",
     setup=_L4_FY,
@@ -431,7 +451,7 @@ _L4_KIDS = """
 """
 
 register(Item(
-    id="05/04/yoy_swing",
+    id="05/07/yoy_swing",
     title="地区別: 0〜4 歳人口の前年比（％）の振れ幅の最大",
     var="swing",
     setup=_L4_KIDS,
@@ -445,7 +465,7 @@ register(Item(
 ))
 
 register(Item(
-    id="05/04/limits_choice",
+    id="05/07/limits_choice",
     title="エビデンスの限界の書き方（選択問題）",
     var="limits_answer",
     solution="limits_answer = 2",
