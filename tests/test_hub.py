@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 ASSIGNMENT = "00_orientation"
 SOURCE_NB = ROOT / "exercises" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-CHART_LESSON = "dxkit/courses/05_data_analysis/03_charts.ipynb"
+CHART_LESSON = "dxkit/courses/05_data_analysis/05_charts.ipynb"
 NAMES = (("山田", "花子"), ("佐藤", "太郎"), ("鈴木", "一郎"))
 CULL_TIMEOUT, KERNEL_CULL_TIMEOUT = 90, 10
 
