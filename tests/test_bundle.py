@@ -165,9 +165,10 @@ def test_learner_edition_contents(editions):
 
 
 def shipped_sources() -> list[Path]:
-    """The exercises of the courses a bundle holds (an exercise folder without its course is not shipped)."""
-    courses = set(select_courses(ROOT, None))
-    return sorted(p for p in (ROOT / "exercises").glob("*/*.ipynb") if p.parent.name in courses)
+    """The assignments of the courses a bundle holds: each course's exercise and any further assignment with the
+    course's number (05_capstone); a folder whose number matches no course is not shipped."""
+    numbers = {c[:3] for c in select_courses(ROOT, None)}
+    return sorted(p for p in (ROOT / "exercises").glob("*/*.ipynb") if p.parent.name[:3] in numbers)
 
 
 def test_learner_edition_has_no_solution_or_hidden_test(editions):

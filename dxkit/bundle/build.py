@@ -206,11 +206,11 @@ def build_bundle(out_dir: Path | str, edition: str = "learner", *, courses: list
             return _finish(edition, out_dir, top, files, _meta(edition, version, built, chosen, settings), started)
 
         # learner / instructor
-        from dxkit.nbgrader_course import generate_releases, list_assignments
+        from dxkit.nbgrader_course import generate_releases
 
         for course in chosen:
             files.update(_files_under(root / "courses" / course, f"courses/{course}"))
-        assignments = [a for a in list_assignments(root / "exercises") if a in chosen]
+        assignments = _assignments_of(root, chosen)
         if progress and assignments:
             progress("演習の配布版")
         cache = Path(releases) if releases else tmp / "release"
@@ -278,13 +278,20 @@ def kaisetsu_notebook(source: Path):
     return nb
 
 
+def _assignments_of(root: Path, chosen: list[str]) -> list[str]:
+    """The chosen courses' assignments: each course's exercise and any further one with its number (05_capstone)."""
+    from dxkit.nbgrader_course import list_assignments
+
+    numbers = {course[:3] for course in chosen}
+    return [a for a in list_assignments(root / "exercises") if a in chosen or a[:3] in numbers]
+
+
 def _kaisetsu_files(root: Path, chosen: list[str], tmp: Path, settings: Settings) -> dict:
     from dxkit.bundle.customize import town_data
     from dxkit.bundle.site import _exporter, execute_notebook, render_html
-    from dxkit.nbgrader_course import list_assignments
 
     files = {}
-    assignments = [a for a in list_assignments(root / "exercises") if a in chosen]
+    assignments = _assignments_of(root, chosen)
     if not assignments:
         raise DxkitError("選んだ講座には演習がないため、解説パックを作れません。")
     exporter = _exporter(tmp / "templates")
