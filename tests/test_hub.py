@@ -632,12 +632,16 @@ def test_lesson_chart_appears_for_a_learner(hub, tmp_path):
 
 # ------------------------------------------------------------------ culling (last: it waits)
 
-def test_idle_kernel_and_idle_server_are_culled(hub):
-    """jupyterhub-idle-culler stops a server nobody used; a kernel nobody is connected to is shut down."""
-    idle_learner = hub.learners[2]                 # spawned with the others, never used
+def test_idle_kernel_is_culled(hub):
+    """A kernel nobody is connected to (a closed tab) is shut down after DXKIT_KERNEL_CULL_TIMEOUT."""
     s = hub.session(hub.learners[1])
     kernels = [k["id"] for k in s.get(hub.user_url(hub.learners[1], "api/kernels"), timeout=30).json()]
     assert hub.idle_kernel not in kernels, "使われていないカーネルが止められていません。"
+
+
+def test_idle_server_is_culled(hub):
+    """jupyterhub-idle-culler (a hub service) stops a server nobody used, and only that one."""
+    idle_learner = hub.learners[2]                 # spawned with the others, never used
     deadline = hub.spawned_at + CULL_TIMEOUT + 30
     while time.monotonic() < deadline:
         if not (hub.api("GET", f"/users/{idle_learner}").get("servers") or {}):
