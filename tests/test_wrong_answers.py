@@ -260,10 +260,26 @@ def item_catalogues() -> list[Path]:
 
 
 @pytest.mark.parametrize("path", item_catalogues(), ids=lambda p: p.stem)
-def test_every_wrong_practice_answer_is_rejected(path):
-    """Practice items: each wrong answer, run after the item's setup, is ❌ under dxkit.check (never ✅)."""
+def test_item_catalogue_covers_every_item_of_its_module(path):
+    """items_cNN.yml names every practice item of dxkit/items/cNN.py (ids "NN/..."), and only those."""
     from dxkit import check as chk
 
+    course = path.stem.removeprefix("items_c")
+    listed = set(yaml.safe_load(path.read_text(encoding="utf-8")).get("items") or {})
+    module_items = {i for i in chk.registry() if i.startswith(f"{course}/")}
+    assert module_items, f"{path.name}: course {course} has no practice items"
+    assert not module_items - listed, f"{path.name}: items without a wrong answer: {sorted(module_items - listed)}"
+    assert not listed - module_items, f"{path.name}: unknown items: {sorted(listed - module_items)}"
+
+
+@pytest.mark.parametrize("path", item_catalogues(), ids=lambda p: p.stem)
+def test_every_wrong_practice_answer_is_rejected(path, tmp_path, monkeypatch):
+    """Practice items: each wrong answer, run after the item's setup, is ❌ under dxkit.check (never ✅)."""
+    import tempfile
+
+    from dxkit import check as chk
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))     # setups' work folders (mkdtemp) vanish with tmp_path
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data.get("items"), f"{path.name}: no items"
     accepted = []
