@@ -142,7 +142,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/01/markdown_note",
+    id="00/02/markdown_note",
     title="Markdown の窓口メモ",
     var="note",
     solution='''
@@ -196,7 +196,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/02/procedures_plus",
+    id="00/03/procedures_plus",
     title="手続の一覧に 1 つ加えた新しいリスト",
     var="new_procedures",
     setup='procedures = ["転入届", "転出届", "転居届", "住民票の写し交付請求", "印鑑登録"]',
@@ -205,7 +205,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/02/procedures_slice",
+    id="00/03/procedures_slice",
     title="スライスで 2〜4 番目を取り出す",
     var="middle",
     setup='procedures = ["転入届", "転出届", "転居届", "住民票の写し交付請求", "印鑑登録"]',
@@ -214,7 +214,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/02/week_total",
+    id="00/03/week_total",
     title="1 週間の窓口件数の合計",
     var="week_total",
     setup='counts = {"月": 132, "火": 98, "水": 105, "木": 87, "金": 156}',
@@ -223,7 +223,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/02/busiest_day",
+    id="00/03/busiest_day",
     title="件数がいちばん多い曜日",
     var="busiest",
     setup='counts = {"月": 132, "火": 98, "水": 105, "木": 87, "金": 156}',
@@ -242,7 +242,7 @@ _LEDGER = """
 """
 
 register(Item(
-    id="00/02/ledger_people",
+    id="00/03/ledger_people",
     title="台帳の 3 行目の人数",
     var="people_third",
     setup=_LEDGER,
@@ -270,7 +270,7 @@ _RECORDS = """
 _FEES = 'FEES = {"住民票の写し": 300, "印鑑登録証明書": 300, "戸籍謄本": 450, "所得証明書": 300}'
 
 register(Item(
-    id="00/03/online_count",
+    id="00/04/online_count",
     title="オンラインで受け付けた行の数",
     var="online_count",
     setup=_RECORDS,
@@ -285,7 +285,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/03/long_waits",
+    id="00/04/long_waits",
     title="30 分以上待った受付番号の一覧",
     var="long_waits",
     setup=_RECORDS,
@@ -300,7 +300,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/03/people_by_proc",
+    id="00/04/people_by_proc",
     title="手続ごとの人数の合計",
     var="people_by_proc",
     setup=_RECORDS,
@@ -331,7 +331,7 @@ def _calls(cases, name):
 
 
 register(Item(
-    id="00/03/fee_function",
+    id="00/05/fee_function",
     title="手数料を計算する関数",
     var="calc_fee",
     setup=_FEES,
@@ -349,7 +349,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/03/age_function",
+    id="00/05/age_function",
     title="基準日時点の満年齢を求める関数",
     var="age_on",
     setup="from datetime import date",
@@ -373,7 +373,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/03/fix_message",
+    id="00/02/fix_message",
     title="TypeError を直したメッセージ",
     var="message",
     setup="count = 25",
@@ -384,7 +384,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/03/safe_average",
+    id="00/05/safe_average",
     title="空のリストでもエラーにならない平均",
     var="safe_average",
     solution="""
@@ -409,7 +409,7 @@ _APPS = """
 """
 
 register(Item(
-    id="00/03/apps_total",
+    id="00/06/apps_total",
     title="申請件数の合計",
     var="total_apps",
     setup=_APPS,
@@ -418,7 +418,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/03/apps_online_total",
+    id="00/06/apps_online_total",
     title="オンライン件数の合計",
     var="online_apps",
     setup=_APPS,
@@ -429,7 +429,7 @@ register(Item(
 # --- 04 what is 自治体DX -------------------------------------------------------------------------
 
 register(Item(
-    id="00/04/classify",
+    id="00/08/classify",
     title="デジタル化か DX か",
     var="classified",
     solution="""
@@ -441,7 +441,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/04/match_priority",
+    id="00/08/match_priority",
     title="取組と重点取組事項の対応",
     var="matched",
     solution="""
@@ -453,7 +453,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/04/steps_order",
+    id="00/08/steps_order",
     title="自治体DX全体手順書のステップの順番",
     var="ordered_steps",
     setup='steps = ["推進体制の整備", "DXの取組みの実行", "DXの認識共有・機運醸成", "全体方針の決定"]',
@@ -463,7 +463,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/04/tsukuba_cut",
+    id="00/09/tsukuba_cut",
     title="つくば市の事例の削減率",
     var="tsukuba_cut",
     setup="""
@@ -475,8 +475,8 @@ register(Item(
 ))
 
 register(Item(
-    id="00/04/kitami_hours",
-    title="北見市の数値を当てはめた年間の短縮時間（試算）",
+    id="00/09/kitami_hours",
+    title="試行の数字（架空）を当てはめた年間の短縮時間（試算）",
     var="kitami_hours",
     setup="""
         cases_per_year = 600
@@ -488,7 +488,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/04/online_rate",
+    id="00/09/online_rate",
     title="年度ごとのオンライン率",
     var="online_rate",
     setup="""
@@ -503,7 +503,7 @@ register(Item(
 ))
 
 register(Item(
-    id="00/04/rate_change",
+    id="00/09/rate_change",
     title="オンライン率の上がり幅（ポイント）",
     var="rate_change",
     setup="""
@@ -515,4 +515,159 @@ register(Item(
     """,
     solution="rate_change = (online_rate.iloc[-1] - online_rate.iloc[0]) * 100",
     hints=["最後の値 − 最初の値 を計算します。", "割合（0〜1）の差に 100 を掛けると「ポイント」になります。"],
+))
+
+
+# --- restructured course 00: new practice items (lessons 04–07) ---------------------------------
+
+register(Item(
+    id="00/04/counter_waits",
+    title="窓口で受け付けた行の待ち時間の一覧（内包表記）",
+    var="counter_waits",
+    setup=_RECORDS,
+    solution='counter_waits = [r["待ち時間"] for r in records if not r["オンライン"]]',
+    hints=["`[取り出す値 for r in records if 条件]` の形です。取り出す値は待ち時間、条件は「オンラインではない」です。",
+           '`[r["待ち時間"] for r in records if not r["オンライン"]]` と書きます。'],
+))
+
+
+def _raises_cases(good, bad, name):
+    """Like ``_calls`` for the ``good`` cases; each ``bad`` case must raise ValueError."""
+    inner = _calls(good, name)
+
+    def checker(answer, expected):
+        problems = inner(answer, expected)
+        if not callable(answer) or problems:
+            return problems
+        for args, label in bad:
+            try:
+                got = answer(*args)
+            except ValueError:
+                continue
+            except Exception as exc:  # noqa: BLE001 - shown to the learner in Japanese
+                problems.append(f"{label} で {type(exc).__name__} になりました。`raise ValueError(\"…\")` で ValueError を出してください。")
+                continue
+            problems.append(f"{label} でエラーになりませんでした（結果: {got!r}）。`raise ValueError(\"…\")` で止めてください。")
+        return problems
+    return checker
+
+
+register(Item(
+    id="00/05/to_count",
+    title="数に直せない文字列は None にする関数（try / except）",
+    var="to_count",
+    solution="""
+        def to_count(text):
+            try:
+                return int(text)
+            except ValueError:
+                return None
+    """,
+    hints=["`try:` の下で `int(text)` を返し、`except ValueError:` の下で `None` を返します。",
+           "`isdigit()` で調べる方法では、前後に空白がある `\" 7 \"` を読めません。`int()` に任せて、失敗したら受け止めます。"],
+    checker=_calls([
+        (("12",), 'to_count("12")'),
+        ((" 7 ",), 'to_count(" 7 ")（前後に空白）'),
+        (("１２",), 'to_count("１２")（全角の数字）'),
+        (("12件",), 'to_count("12件")'),
+        (("",), 'to_count("")（空欄）'),
+        (("1,200",), 'to_count("1,200")（カンマ入り）'),
+        (("3.5",), 'to_count("3.5")（小数）'),
+    ], "to_count"),
+))
+
+register(Item(
+    id="00/05/safe_fee",
+    title="おかしな値では ValueError を出す手数料の関数（raise）",
+    var="safe_fee",
+    setup=_FEES,
+    solution="""
+        def safe_fee(kind, copies=1):
+            if kind not in FEES:
+                raise ValueError(f"「{kind}」は手数料表にありません。{list(FEES)} のどれかにしてください。")
+            if copies < 0:
+                raise ValueError(f"通数は 0 以上にしてください（{copies} が渡されました）。")
+            return FEES[kind] * copies
+    """,
+    hints=["種類が手数料表に無いかは `kind not in FEES`、通数がマイナスかは `copies < 0` で確かめます。",
+           "それぞれ `if` の下で `raise ValueError(\"説明\")` とし、どちらでもなければ `return FEES[kind] * copies` です。"],
+    checker=_raises_cases(
+        [(("住民票の写し", 2), 'safe_fee("住民票の写し", 2)'),
+         (("戸籍謄本",), 'safe_fee("戸籍謄本")（通数を省略）'),
+         (("所得証明書", 0), 'safe_fee("所得証明書", 0)（0 通）')],
+        [(("住民票",), 'safe_fee("住民票")（手数料表に無い種類）'),
+         (("戸籍謄本", -1), 'safe_fee("戸籍謄本", -1)（マイナスの通数）')],
+        "safe_fee"),
+))
+
+register(Item(
+    id="00/06/busy_rows",
+    title="件数が平均より多い行（条件で絞り込む）",
+    var="busy_rows",
+    setup=_APPS,
+    solution='busy_rows = apps[apps["件数"] > apps["件数"].mean()]',
+    hints=['条件は「件数の列 > 件数の列の平均」です。できた True / False の列を `apps[ ]` の中に入れます。',
+           '`apps[apps["件数"] > apps["件数"].mean()]` です。'],
+))
+
+register(Item(
+    id="00/06/moving_out",
+    title="転出届の件数の合計（.loc）",
+    var="moving_out",
+    setup=_APPS,
+    solution='moving_out = apps.loc[apps["手続名"] == "転出届", "件数"].sum()',
+    hints=['行の条件は「手続名が転出届」、列は `"件数"` です。取り出したあとに `.sum()` で合計します。',
+           '`apps.loc[apps["手続名"] == "転出届", "件数"].sum()` です。'],
+))
+
+register(Item(
+    id="00/06/busy_by_proc",
+    title="件数が平均より多い行の、手続ごとの行数（value_counts）",
+    var="busy_by_proc",
+    setup=_APPS + '    busy_rows = apps[apps["件数"] > apps["件数"].mean()]\n',
+    solution='busy_by_proc = busy_rows["手続名"].value_counts()',
+    hints=["数えるのは `apps` 全体ではなく、`busy_rows` の手続名の列です。",
+           '`busy_rows["手続名"].value_counts()` です。'],
+))
+
+_APPS_YEAR = _APPS + '    apps["年度"] = apps["年月"].dt.year - (apps["年月"].dt.month < 4).astype(int)\n'
+
+register(Item(
+    id="00/07/online_by_proc",
+    title="手続ごとのオンライン件数の合計（groupby）",
+    var="online_by_proc",
+    setup=_APPS_YEAR,
+    solution='online_by_proc = apps.groupby("手続名")["オンライン件数"].sum()',
+    hints=['グループに分ける列は `"手続名"`、合計する列は `"オンライン件数"` です。',
+           '`apps.groupby("手続名")["オンライン件数"].sum()` です。'],
+))
+
+register(Item(
+    id="00/07/online_table",
+    title="手続 × 年度のオンライン件数のクロス集計表（pivot_table）",
+    var="online_table",
+    setup=_APPS_YEAR,
+    solution='online_table = apps.pivot_table(index="手続名", columns="年度", values="オンライン件数", aggfunc="sum")',
+    hints=['行は `index="手続名"`、列は `columns="年度"`、値は `values="オンライン件数"` です。',
+           '`aggfunc="sum"` を忘れると平均になります。'],
+))
+
+register(Item(
+    id="00/07/labels",
+    title="オンライン率の区分（apply）",
+    var="labels",
+    setup=_APPS_YEAR + (
+        '    by_proc = apps.groupby("手続名")[["件数", "オンライン件数"]].sum()\n'
+        '    by_proc["オンライン率"] = by_proc["オンライン件数"] / by_proc["件数"]\n'),
+    solution="""
+        def rate_label(rate):
+            if rate >= 0.3:
+                return "進んでいる"
+            return "これから"
+
+
+        labels = by_proc["オンライン率"].apply(rate_label)
+    """,
+    hints=['関数の中は `if rate >= 0.3:` で分け、それぞれ `return "進んでいる"` / `return "これから"` とします。',
+           '`labels = by_proc["オンライン率"].apply(rate_label)` です（`rate_label` のあとに `()` は付けません）。'],
 ))
