@@ -81,3 +81,11 @@ def test_a_dxkit_error_in_a_lesson_shows_the_japanese_message_only(town2_outputs
     shown = clean[clean.rindex("エラー（DxkitError）"):][:600]  # validate(broken, "population"), tagged raises-exception
     assert "列「総人口」" in shown and "男性・女性の合計" in shown
     assert "Traceback" not in shown and "dxkit/" not in shown and "site-packages" not in shown
+
+
+def test_course00_pandas_lessons_show_the_village_procedures_and_years(town2_outputs):
+    for lesson in ("06_pandas_table", "07_pandas_groupby", "09_dx_cases_data"):
+        text = "\n".join(town2_outputs[f"courses/00_orientation/{lesson}.ipynb"])
+        assert "粗大ごみ収集の申込" in text and "市税の証明書の交付請求" not in text, lesson  # 市税: sample only
+    fiscal = "\n".join(town2_outputs["courses/00_orientation/07_pandas_groupby.ipynb"])
+    assert "2021" in fiscal and "2024" not in fiscal  # the village's fiscal years 2021-2022, not the sample's 2022-2024
