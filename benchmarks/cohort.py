@@ -148,6 +148,7 @@ def hostile(args, tmp: Path) -> int:
     plain, ours = Course.open(tmp / "plain"), Course.open(tmp / "dxkit")
     kinds = build(ours, args.assignment, args.n, hostile=True)
     honest = [s for s, k in kinds.items() if k == "honest"]
+    plain.ensure_released(args.assignment)
     _name, _release, variants_, _keys = variants(plain, args.assignment)
     for i, s in enumerate(kinds):
         if kinds[s] == "honest":
