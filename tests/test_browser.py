@@ -129,6 +129,12 @@ def lab(tmp_path_factory):
                                           'check("00/01/wait_total", total_wait)')]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, work / "selfcheck.ipynb")
+    # The course self-assessment cell exactly as the first lesson of course 01 holds it.
+    lesson = nbformat.read(COURSES / "01_bpr" / "01_why_bpr_asis.ipynb", as_version=4)
+    cell = next(c for c in lesson.cells if c.cell_type == "code" and "SelfAssessment(" in c.source)
+    sa = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell.source)])
+    sa.metadata["kernelspec"] = nb.metadata["kernelspec"]
+    nbformat.write(sa, work / "selfassess.ipynb")
     port, token, marker = bs.free_port(), secrets.token_hex(16), secrets.token_hex(8)
     # The learner's configuration of `make lab` and the bundles (dxkit.lab): Japanese, no news, no nbgrader tools.
     env = learner_environ(dict(os.environ, DXKIT_HOME=str(tmp / "dxkit-home"), MPLBACKEND="Agg",
@@ -144,7 +150,7 @@ def lab(tmp_path_factory):
                                 stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         bs.wait_http(f"http://127.0.0.1:{port}/api/status?token={token}", 60, proc, log)
-        yield {"url": f"http://127.0.0.1:{port}", "token": token, "work": work, "log": log}
+        yield {"url": f"http://127.0.0.1:{port}", "token": token, "work": work, "log": log, "home": tmp / "dxkit-home"}
     finally:
         bs.stop_process_group(proc)
         import importlib.util
@@ -300,3 +306,28 @@ def test_self_check_right_and_wrong(page):
     assert "✅ 正解です" in results["right"]
     assert "❌ まだ正解ではありません" in results["wrong"]
     assert "ヒント:" in results["wrong"]
+
+
+def test_course_self_assessment_by_clicking(page, lab):
+    """The learner answers the five statements of course 01's start-of-course self-assessment and records them."""
+    panel = _open(page, "selfassess.ipynb")
+    try:
+        assert page.evaluate(JS_RUN_ALL, [panel, LESSON_TIMEOUT_MS]) == "idle"
+        form = page.locator(f"#{panel} .widget-vbox", has=page.locator(".widget-toggle-buttons")).first
+        form.wait_for(timeout=30_000)
+        rows = form.locator(".widget-toggle-buttons")
+        assert rows.count() == 5
+        save = form.get_by_role("button", name="記録する", exact=True)
+        for i in range(4):                                   # one statement left unanswered
+            rows.nth(i).get_by_role("button", name="だいたいできる", exact=True).click()
+        save.click()
+        form.get_by_text("未回答の項目があります", exact=False).wait_for(timeout=15_000)
+        rows.nth(4).get_by_role("button", name="少しできる", exact=True).click()
+        save.click()
+        form.get_by_text("自己評価を記録しました", exact=False).wait_for(timeout=15_000)
+        form.scroll_into_view_if_needed()
+        bs.save_screenshot(page, "self_assessment_01.png")
+    finally:
+        page.evaluate(JS_CLOSE, panel)
+    record = json.loads((lab["home"] / "progress.json").read_text(encoding="utf-8"))
+    assert record["assessments"]["01"]["before"]["levels"] == [3, 3, 3, 3, 2]
