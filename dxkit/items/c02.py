@@ -75,7 +75,8 @@ def _repaired_kpi(name_must_contain: str | None = None, forbid: tuple[str, ...] 
         if name_must_contain and name_must_contain not in answer.name:
             problems.append(f"指標名は元のまま（「{name_must_contain}」を含む名前）にしてください。")
         if any(word in answer.name for word in forbid):
-            problems.append("研修の回数ではなく、研修やRPAの結果として変わる数値を指標にしてください。")
+            problems.append("研修の回数やロボットの本数（行ったこと・作ったものの数）ではなく、"
+                            "研修やRPAの結果として変わる数値を指標にしてください。")
         if expected.kind == OUTCOME and answer.kind != OUTCOME:
             problems.append("指標の区分を「アウトカム」にしてください。")
         if expected.intended == OUTCOME and answer.intended != OUTCOME:
@@ -104,6 +105,9 @@ def _meeting_log_checker(answer, expected):
     for _, row in last.iterrows():
         if row["対象"] == "窓口平均待ち時間" and row["判断"] == "継続":
             problems.append("窓口平均待ち時間は「遅延」です。何も変えずに「継続」でよいか、もう一度考えましょう。")
+        if row["対象"] == "証明書のコンビニ交付率" and row["判断"] == "中止":
+            problems.append("証明書のコンビニ交付率は「注意」で、計画との差も小さく、あらかじめ決めた中止の基準には当たりません。"
+                            "「中止」でよいか、もう一度考えましょう。")
         if not re.search(r"\d", str(row["確かめたこと"]) + str(row["理由"])):
             problems.append(f"「{row['対象']}」の記録に数値がありません。実績や達成率などの根拠を書きましょう。")
         if len(str(row["理由"])) < 10:
@@ -243,7 +247,7 @@ register(Item(
     """,
     hints=["研修をした結果、何が変わってほしいのかを考えます（例: 対象業務の作業時間、RPAによる削減時間）。",
            "kind=\"アウトカム\", intended=\"アウトカム\" とし、基準値・目標値・期限・担当・データ源もそろえます。"],
-    checker=_repaired_kpi(forbid=("研修", "回数")),
+    checker=_repaired_kpi(forbid=("研修", "回数", "本数", "開催")),
 ))
 
 register(Item(
