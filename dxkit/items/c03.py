@@ -85,6 +85,7 @@ def _postal_function(answer, expected):
     return problems
 
 
+_PLACEHOLDERS = ("...", "？", "?", "未定", "なし", "特になし", "不明", "-", "ー", "－", "後で決める")
 _CARD_KEYS = ("ロボット名", "担当課", "管理者", "副管理者", "対象業務", "入力", "出力", "止まったときの連絡先", "次の見直し日")
 
 
@@ -96,7 +97,7 @@ def _robot_card(answer, expected):
     if missing:
         problems.append(f"管理票に項目が足りません: {'、'.join(missing)}")
     empty = [k for k in _CARD_KEYS if k in answer and (not isinstance(answer[k], str) or not answer[k].strip()
-                                                       or answer[k].strip() in ("...", "？", "?"))]
+                                                       or answer[k].strip() in _PLACEHOLDERS)]
     if empty:
         problems.append(f"中身が書かれていない項目があります: {'、'.join(empty)}")
     if not problems and answer["管理者"].strip() == answer["副管理者"].strip():
