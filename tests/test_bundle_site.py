@@ -200,6 +200,18 @@ def test_the_ipywidgets_quiz_is_plain_html_with_every_answer_in_details(site):
     assert text.count('class="dxkit-choice"') == 16
 
 
+def test_the_course_self_assessment_is_a_plain_html_form_and_no_widget_is_left_empty(site):
+    from dxkit.selfassess import LEVELS, statements
+
+    page = site["top"] / "00_orientation/01_jupyterlab.html"
+    text = page.read_text(encoding="utf-8")
+    items = [f for f in outline(page).fieldsets if f.get("class") == "dxkit-selfassess-item"]
+    assert len(items) == len(statements("00")) == 5
+    assert text.count('type="radio"') == 5 * len(LEVELS) and "まとめを見る" in text
+    for other in pages(site["top"]):  # every ipywidget of the lessons has a static form in this edition
+        assert "dxkit-widget-note" not in other.read_text(encoding="utf-8"), other.name
+
+
 def test_search_index_covers_every_page_and_search_page_works_offline(site):
     top = site["top"]
     raw = (top / "static" / "search-index.js").read_text(encoding="utf-8")

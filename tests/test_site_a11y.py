@@ -99,6 +99,22 @@ def test_a_quiz_question_is_answered_in_the_page_offline(offline_page):
     assert not outside and not errors
 
 
+def test_the_course_self_assessment_is_answered_in_the_page_offline(offline_page):
+    page, top, outside, errors = offline_page
+    page.goto((top / "00_orientation/01_jupyterlab.html").as_uri())
+    box = page.locator(".dxkit-selfassess").first
+    items = box.locator(".dxkit-selfassess-item")
+    for n in range(items.count() - 1):
+        items.nth(n).get_by_label("少しできる").check()
+    box.get_by_role("button", name="まとめを見る").click()
+    result = box.locator(".dxkit-selfassess-result")
+    assert result.inner_text() == f"未回答の項目があります（{items.count()} 番など）。すべてに答えてください。"
+    items.nth(items.count() - 1).get_by_label("自信をもってできる").check()
+    box.get_by_role("button", name="まとめを見る").click()
+    assert result.inner_text().startswith(f"✅ {items.count()} 項目に答えました。平均は 2.4 / 4 です")
+    assert not outside and not errors
+
+
 def test_search_from_a_lesson_page_finds_sections_offline(offline_page):
     page, top, outside, errors = offline_page
     page.goto((top / QUIZ_PAGE).as_uri())

@@ -43,6 +43,27 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll(".dxkit-quiz"), setupQuiz);
 
+  // ------------------------------------------------------------------ course self-assessments
+  function setupSelfAssessment(box) {
+    var result = box.querySelector(".dxkit-selfassess-result");
+    box.querySelector(".dxkit-selfassess-done").addEventListener("click", function () {
+      var items = box.querySelectorAll(".dxkit-selfassess-item");
+      var levels = [];
+      for (var i = 0; i < items.length; i++) {
+        var chosen = items[i].querySelector("input:checked");
+        if (!chosen) {
+          result.textContent = "未回答の項目があります（" + (i + 1) + " 番など）。すべてに答えてください。";
+          return;
+        }
+        levels.push(Number(chosen.value));
+      }
+      var mean = levels.reduce(function (a, b) { return a + b; }, 0) / levels.length;
+      result.textContent = "✅ " + levels.length + " 項目に答えました。平均は " + mean.toFixed(1) + " / " +
+        box.getAttribute("data-levels") + " です（この版では記録されません）。";
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".dxkit-selfassess"), setupSelfAssessment);
+
   // ------------------------------------------------------------------ search (search.html)
   var results = document.getElementById("search-results");
   if (!results || !window.DXKIT_SEARCH) { return; }

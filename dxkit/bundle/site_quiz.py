@@ -3,6 +3,8 @@
 - クイズ: ipywidgets のボタン（Python が動かないと空の枠になる）の代わりに、素の HTML のボタンと小さな
   スクリプト（static/site.js）で答えられるクイズにします。スクリプトが動かないブラウザでも、各問の
   「正解と解説」（``<details>``）を開けば答えを確かめられます。判定の文言は ``dxkit.quiz.Quiz.answer`` と同じです。
+- 講座の自己評価（``SelfAssessment.widget()``）: 項目ごとのラジオボタンと「まとめを見る」ボタンにします
+  （閲覧用の版では記録されず、その場で平均の段階を示します）。
 - 自己チェック（``check()``）: 未回答・不正解の枠の下に、ノートブックで ``hint()`` / ``solution()`` を呼んだときと
   同じヒントと解答例を、開いて読む形（``<details>``）で付けます。
 
@@ -52,6 +54,35 @@ class StaticQuiz:
         return repr(self.quiz)
 
 
+def selfassess_html(assessment) -> str:
+    """``dxkit.selfassess.SelfAssessment`` を、ラジオボタンで答えて平均を見られる素の HTML にします。"""
+    from dxkit.selfassess import LEVELS, PHASES
+
+    e = html.escape
+    name = f"sa-{e(assessment.course_id)}-{e(assessment.phase)}"
+    parts = [f'<div class="dxkit-selfassess" data-levels="{len(LEVELS)}">',
+             f"<p><strong>自己評価（{e(PHASES[assessment.phase])}）</strong>: それぞれ、いまの自分に近いものを選んでください。"
+             "（閲覧用の版では記録されません。記録するには JupyterLab の教材で答えてください。）</p>"]
+    for n, text in enumerate(assessment.items, start=1):
+        parts.append(f'<fieldset class="dxkit-selfassess-item"><legend>{n}. {e(text)}</legend>')
+        parts += [f'<label><input type="radio" name="{name}-{n}" value="{i}"> {e(label)}</label>'
+                  for i, label in enumerate(LEVELS, start=1)]
+        parts.append("</fieldset>")
+    parts.append('<button type="button" class="dxkit-selfassess-done">まとめを見る</button>'
+                 '<p class="dxkit-selfassess-result" role="status" aria-live="polite"></p></div>')
+    return "".join(parts)
+
+
+class StaticSelfAssessment:
+    """ノートブックに表示すると、``selfassess_html`` の HTML になる自己評価の表示です。"""
+
+    def __init__(self, assessment):
+        self.assessment = assessment
+
+    def _repr_html_(self) -> str:
+        return selfassess_html(self.assessment)
+
+
 def check_html(result) -> str:
     """``check()`` の結果の枠に、未回答・不正解ならヒントと解答例（開いて読む形）を付けた HTML です。"""
     from dxkit.check import get_item
@@ -81,8 +112,10 @@ def use_static_edition() -> None:
     from IPython import get_ipython
 
     from dxkit.quiz import Quiz
+    from dxkit.selfassess import SelfAssessment
 
     Quiz.widget = lambda self: StaticQuiz(self)
+    SelfAssessment.widget = lambda self: StaticSelfAssessment(self)
     shell = get_ipython()
     if shell is not None:
         shell.display_formatter.formatters["text/html"].for_type_by_name("dxkit.check", "CheckResult", check_html)
