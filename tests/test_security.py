@@ -334,6 +334,7 @@ def test_common_passwords(secret, common):
 @pytest.mark.parametrize("secret,label", [
     ("1qaz2wsx", "縦"), ("zaq12wsx", "縦"), ("q1w2e3r4", "縦"), ("asdfgh-kumo", "横"), ("qwerty-sora", "横"),
     ("abcd-kumo", "順番"), ("9876-kumo", "順番"), ("aaa-kumo-sora", "繰り返し"), ("kumo1990sora", "西暦"),
+    ("midorinomidorinomidorino", "繰り返し"), ("yamadatarou19800401", "日付"),
 ])
 def test_patterns(secret, label):
     assert any(label in p for p in check_password(secret).patterns)

@@ -52,7 +52,7 @@ def _strong_report(answer, expected):
     if answer.is_common:
         problems.append("よく使われるパスワードに近い形です。")
     if answer.patterns:
-        problems.append("推測されやすい並び（キーボードの並び・連番・繰り返し・西暦）を含んでいます。")
+        problems.append("推測されやすい並び（キーボードの並び・連番・繰り返し・西暦や日付）を含んでいます。")
     if answer.strength not in ("強い", "とても強い"):
         problems.append(f"強さが「{answer.strength}」です。無関係な単語を増やしましょう。")
     return problems

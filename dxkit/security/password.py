@@ -127,7 +127,7 @@ def _sequences(pw: str, min_len: int = 4) -> list[tuple[int, int]]:
 
 def _repeats(pw: str) -> list[tuple[int, int]]:
     spans = [m.span() for m in re.finditer(r"(.)\1{2,}", pw)]
-    spans += [m.span() for m in re.finditer(r"(.{2,4})\1+", pw) if m.end() - m.start() >= 4]
+    spans += [m.span() for m in re.finditer(r"(.{2,12})\1+", pw) if m.end() - m.start() >= 4]
     return spans
 
 
@@ -179,6 +179,9 @@ def check_password(password: str, mfa: bool = False, user_words: tuple[str, ...]
     mark(_runs_in(password, _COLUMNS) + [s for z in _ZIGZAGS for s in _runs_in(password, z)],
          "キーボードで縦や交互に並んだキー")
     mark(_repeats(password), "同じ文字や同じまとまりの繰り返し")
+    dates = [m.span() for m in re.finditer(
+        r"(?<!\d)(19[5-9]\d|20[0-4]\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)", password)]
+    mark(dates, "日付（誕生日・記念日などは推測されやすい）")
     years = [m.span() for m in re.finditer(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", password)]
     mark(years, "西暦の年（誕生年・入庁年などは推測されやすい）")
     personal = [w for w in user_words if w and w.lower() in password.lower()]
