@@ -26,7 +26,7 @@ ATTR = re.compile(r"""\b(src|href|action|poster|data|srcset)\s*=\s*(["']?)([^"'\
 CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]*)""", re.I)
 # One lesson per course, chosen for the kinds of output they show: self-checks, error tracebacks and links
 # (00/01), process maps (01/03), the KPI dashboard (02/03), check lists and choice checks (03/04), the
-# ipywidgets quiz (04/02), charts made with matplotlib and pandas (05/03).
+# ipywidgets quiz (04/02), charts made with matplotlib and pandas (05/05).
 SITE_LESSONS = ["00_orientation/01_jupyterlab", "01_bpr/03_muda_tobe", "02_pdca_kpi/03_tracking_forecast",
                 "03_rpa/04_operating_robots", "04_security/02_phishing", "05_data_analysis/05_charts"]
 QUIZ_PAGE = "04_security/02_phishing.html"
@@ -273,3 +273,11 @@ def test_a_rebuild_reuses_executed_lessons_and_runs_only_what_changed(tmp_path):
     fourth = build_site(tmp_path / "s4", [course], cache=cache)
     assert fourth.cached == ["09_demo/02_b"]
 
+
+def test_a_lesson_that_does_not_exist_is_refused_in_japanese(tmp_path):
+    from dxkit.bundle.site import build_site
+    from dxkit.errors import DxkitError
+
+    with pytest.raises(DxkitError, match="レッスン「00_orientation/99_nothing」が見つかりません"):
+        build_site(tmp_path, [ROOT / "courses" / "00_orientation"], lessons=["00_orientation/99_nothing"])
+    assert not (tmp_path / "index.html").exists()

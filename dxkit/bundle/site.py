@@ -20,6 +20,7 @@ from pathlib import Path
 from dxkit.bundle.site_execute import default_cache, environment_key, executed, execute_notebook, kernel_env
 from dxkit.bundle.site_page import SITE_TITLE, STATIC, PageNav, exporter, header_html, lab_css, render_html
 from dxkit.bundle.site_quiz import KERNEL_PREAMBLE as _QUIZ_PREAMBLE
+from dxkit.errors import DxkitError
 
 __all__ = ["SiteResult", "build_site", "course_title", "execute_notebook", "notebook_title", "render_html"]
 
@@ -133,6 +134,10 @@ def build_site(out_dir: Path | str, course_dirs: list[Path], *, municipality: st
     static.mkdir(parents=True, exist_ok=True)
     chosen = [(course, path) for course in course_dirs for path in sorted(course.glob("*.ipynb"))
               if lessons is None or f"{course.name}/{path.stem}" in lessons]
+    missing = sorted(set(lessons or ()) - {f"{course.name}/{path.stem}" for course, path in chosen})
+    if missing:
+        raise DxkitError(f"レッスン「{'、'.join(missing)}」が見つかりません"
+                         "（「講座のフォルダ名/ファイル名（.ipynb なし）」の形で指定します）。")
     navs = _navigation(chosen)
     with tempfile.TemporaryDirectory(prefix="dxkit-site-") as tmp, town_data(data_dir):
         done = _render_lessons(chosen, navs, out, Path(tmp), salt=environment_key(data_dir),
