@@ -373,9 +373,10 @@ def test_written_answers_round_trip(cohort, tmp_path):
     course = cohort["course"]
     path = written.export_written(course, A, "q6", tmp_path / "q6.xlsx")
     wb = load_workbook(path)
-    assert "採点基準" in wb["採点の手引き"]["B5"].value
-    prompt = wb["採点の手引き"]["B6"].value
-    assert prompt and "q6" not in prompt and prompt == wb["解答"]["H2"].value      # the question next to the answers
+    assert "BEGIN SOLUTION" in wb["採点の手引き"]["B5"].value                       # the model answer
+    prompt = wb["採点の手引き"]["B6"].value          # the question and its rubric (採点基準: 観点・配点), from the source
+    assert "問6" in prompt and "採点基準" in prompt and "配点" in prompt
+    assert prompt == wb["解答"]["H2"].value          # next to the answers too
     ws = wb["解答"]
     rows = list(ws.iter_rows(min_row=2))
     assert len(rows) >= 20
