@@ -27,7 +27,19 @@ from leaks import hidden_lines, solution_lines
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "exercises"
 GRADING = ROOT / "grading"
-ASSIGNMENTS = sorted(p.name for p in EXERCISES.iterdir() if p.is_dir() and list(p.glob("*.ipynb"))) \
+
+
+def _autograded(folder: Path) -> bool:
+    """An assignment with at least one autograded test cell; hand-graded ones (the capstone) have their own chain
+    test in tests/test_capstone.py."""
+    import nbformat
+
+    return any(c.get("metadata", {}).get("nbgrader", {}).get("grade") and c.cell_type == "code"
+               and not c.get("metadata", {}).get("nbgrader", {}).get("solution")
+               for nb in folder.glob("*.ipynb") for c in nbformat.read(nb, as_version=4).cells)
+
+
+ASSIGNMENTS = sorted(p.name for p in EXERCISES.iterdir() if p.is_dir() and list(p.glob("*.ipynb")) and _autograded(p)) \
     if EXERCISES.is_dir() else []
 MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 SUBMISSIONS = ("solution", "untouched", "half")
