@@ -19,6 +19,7 @@ three quarters of the round trips; the model answer and its tests run as ordinar
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import re
@@ -255,8 +256,22 @@ def test_written_answers_show_their_rubric(exercise):
         assert "採点基準" not in nb.cells[i].source, f"{exercise}: a second rubric inside the model answer"
 
 
+# Modules whose ❌ messages must not quote the correct value (the answer); c01–c04 still do, via dxkit.compare.
+QUOTE_FREE = ("items_c00", "items_c05")
+
+
 def item_catalogues() -> list[Path]:
     return sorted(CATALOGUE.glob("items_*.yml"))
+
+
+def test_every_practice_item_module_has_a_catalogue():
+    """One items_cNN.yml for each course with practice items (dxkit/items/c00.py … c05.py)."""
+    from dxkit import check as chk
+
+    required = {f"items_c{item_id[:2]}" for item_id in chk.registry()
+                if (chk.origin("item", item_id) or "").startswith("dxkit.items.c")}
+    have = {p.stem for p in item_catalogues()}
+    assert {"items_c00", "items_c05"} <= required and required <= have, f"missing: {sorted(required - have)}"
 
 
 @pytest.mark.parametrize("path", item_catalogues(), ids=lambda p: p.stem)
@@ -270,6 +285,23 @@ def test_item_catalogue_covers_every_item_of_its_module(path):
     assert module_items, f"{path.name}: course {course} has no practice items"
     assert not module_items - listed, f"{path.name}: items without a wrong answer: {sorted(module_items - listed)}"
     assert not listed - module_items, f"{path.name}: unknown items: {sorted(listed - module_items)}"
+
+
+def setup_namespace(item) -> dict:
+    namespace = {"__name__": "__dxkit_wrong_answer__"}
+    exec(item.setup, namespace)
+    return namespace
+
+
+def fresh_copies(namespace: dict) -> dict:
+    """Deep copies of the values (modules and other uncopyable objects as they are)."""
+    out = {}
+    for name, value in namespace.items():
+        try:
+            out[name] = copy.deepcopy(value)
+        except Exception:  # noqa: BLE001 - e.g. modules
+            out[name] = value
+    return out
 
 
 @pytest.mark.parametrize("path", item_catalogues(), ids=lambda p: p.stem)
@@ -286,13 +318,17 @@ def test_every_wrong_practice_answer_is_rejected(path, tmp_path, monkeypatch):
     for item_id, entry in data["items"].items():
         item = chk.get_item(item_id)
         assert entry.get("wrong"), f"{path.name} {item_id}: no wrong answers"
+        # The setup runs once per item (loading the datasets is the slow part); each wrong answer gets deep
+        # copies of its objects. A setup that makes a work folder runs again, as files are not copied.
+        shared = None if "mkdtemp" in item.setup else setup_namespace(item)
         for wrong in entry["wrong"]:
-            namespace = {"__name__": "__dxkit_wrong_answer__"}
-            exec(item.setup, namespace)
+            namespace = setup_namespace(item) if shared is None else fresh_copies(shared)
             exec(textwrap.dedent(wrong["code"]), namespace)
             result = chk.check(item_id, namespace[item.var])
             if result.status != "incorrect":
                 accepted.append(f"{item_id} ({wrong['reason']}): {result.status}")
+            elif path.stem in QUOTE_FREE and "正しくは" in repr(result):
+                accepted.append(f"{item_id} ({wrong['reason']}): the message quotes the correct value")
     assert not accepted, "\n".join(accepted)
 
 

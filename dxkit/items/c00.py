@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
+import re
 
+from dxkit import compare as _compare
 from dxkit.check import Course, Item, register, register_course
 
 register_course(Course(
@@ -15,6 +18,28 @@ register_course(Course(
 
 
 # --- small checkers (answer, expected) -> list of Japanese problems ---------------------------
+
+_CORRECT_VALUE = re.compile(r"、正しくは .*?(?= / |）。)")
+
+
+def _without_correct_values(tol, ignore_index, ignore_order):
+    """The default comparison, minus the correct values it quotes for differing rows (they are the answer)."""
+    def checker(answer, expected):
+        return [_CORRECT_VALUE.sub("", d.text) for d in _compare.compare(
+            answer, expected, tol=tol, ignore_index=ignore_index, ignore_order=ignore_order)]
+    return checker
+
+
+def quiet(item: Item) -> Item:
+    """``item``, given the default comparison that never shows the answer when it has no checker of its own."""
+    if item.checker is not None:
+        return item
+    return dataclasses.replace(item, checker=_without_correct_values(item.tol, item.ignore_index, item.ignore_order))
+
+
+def _register(item: Item) -> Item:
+    return register(quiet(item))         # called here, so that the item's origin is this module
+
 
 def _markdown_note(answer, expected):
     if not isinstance(answer, str):
@@ -99,7 +124,9 @@ def _labels(allowed, what):
             problems.append(f"{', '.join(map(str, bad))} の答えは {shown} のどれかで書いてください。")
         if not problems:
             wrong = [k for k in expected if answer[k] != expected[k]]
-            if wrong:
+            if wrong and len(allowed) == 2:      # naming them would give the answer away: flip those
+                problems.append(f"{len(wrong)} 項目が違います。どれが違うかは、本文の説明と照らし合わせて考えましょう。")
+            elif wrong:
                 problems.append(f"{len(wrong)} 項目が違います: {', '.join(map(str, wrong))}")
         return problems
     return checker
@@ -107,7 +134,7 @@ def _labels(allowed, what):
 
 # --- 01 JupyterLab -------------------------------------------------------------------------------
 
-register(Item(
+_register(Item(
     id="00/01/wait_total",
     title="5 人の待ち時間の合計",
     var="total_wait",
@@ -115,7 +142,7 @@ register(Item(
     hints=["`+` で 5 つの数を足します。", "`total_wait = 12 + 5 + ...` のように、5 つすべてを足します。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/01/wait_average",
     title="1 人あたりの平均の待ち時間",
     var="average_wait",
@@ -124,7 +151,7 @@ register(Item(
     hints=["合計を人数で割ります。", "`average_wait = total_wait / 5` のように書きます。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/01/run_order",
     title="セルを 2 回実行したときの在庫",
     var="predicted_stock",
@@ -132,7 +159,7 @@ register(Item(
     hints=["セルB は実行するたびに 30 を引きます。", "100 から 30 を 2 回引いた数です。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/01/restart_quiz",
     title="カーネルの再起動で消えるもの",
     var="restart_answer",
@@ -141,7 +168,7 @@ register(Item(
     checker=_choice,
 ))
 
-register(Item(
+_register(Item(
     id="00/02/markdown_note",
     title="Markdown の窓口メモ",
     var="note",
@@ -158,7 +185,7 @@ register(Item(
 
 # --- 02 Python basics ----------------------------------------------------------------------------
 
-register(Item(
+_register(Item(
     id="00/02/fee_total",
     title="住民票の写し 2 通と戸籍謄本 1 通の手数料",
     var="total_fee",
@@ -170,7 +197,7 @@ register(Item(
     hints=["単価 × 通数 を足し合わせます。", "`copy_fee * 2 + koseki_fee * 1` です。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/02/hours_label",
     title="分を「○時間○分」の文字列にする",
     var="label",
@@ -181,7 +208,7 @@ register(Item(
     checker=_same_text("文字列"),
 ))
 
-register(Item(
+_register(Item(
     id="00/02/normalize_address",
     title="住所の全角・半角をそろえる",
     var="clean",
@@ -195,7 +222,7 @@ register(Item(
     checker=_same_text("住所"),
 ))
 
-register(Item(
+_register(Item(
     id="00/03/procedures_plus",
     title="手続の一覧に 1 つ加えた新しいリスト",
     var="new_procedures",
@@ -204,7 +231,7 @@ register(Item(
     hints=["リストどうしは `+` でつなげられます。", '`procedures + ["児童手当認定請求"]` のように、追加する方も `[ ]` で囲みます。'],
 ))
 
-register(Item(
+_register(Item(
     id="00/03/procedures_slice",
     title="スライスで 2〜4 番目を取り出す",
     var="middle",
@@ -213,20 +240,20 @@ register(Item(
     hints=["インデックスは 0 から数えるので、2 番目は `1` です。", "`[開始:終了]` の終了は含まれません。4 番目（インデックス 3）まで欲しいときの終了は `4` です。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/03/week_total",
     title="1 週間の窓口件数の合計",
     var="week_total",
-    setup='counts = {"月": 132, "火": 98, "水": 105, "木": 87, "金": 156}',
+    setup='counts = {"月": 132, "火": 98, "水": 156, "木": 87, "金": 105}',
     solution="week_total = sum(counts.values())",
     hints=["`counts.values()` で件数だけを取り出せます。", "`sum(counts.values())` です。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/03/busiest_day",
     title="件数がいちばん多い曜日",
     var="busiest",
-    setup='counts = {"月": 132, "火": 98, "水": 105, "木": 87, "金": 156}',
+    setup='counts = {"月": 132, "火": 98, "水": 156, "木": 87, "金": 105}',
     solution="busiest = max(counts, key=counts.get)",
     hints=["答えは件数ではなく曜日（キー）です。", "`max(counts, key=counts.get)` と書きます。"],
 ))
@@ -241,7 +268,7 @@ _LEDGER = """
     ]
 """
 
-register(Item(
+_register(Item(
     id="00/03/ledger_people",
     title="台帳の 3 行目の人数",
     var="people_third",
@@ -269,7 +296,7 @@ _RECORDS = """
 
 _FEES = 'FEES = {"住民票の写し": 300, "印鑑登録証明書": 300, "戸籍謄本": 450, "所得証明書": 300}'
 
-register(Item(
+_register(Item(
     id="00/04/online_count",
     title="オンラインで受け付けた行の数",
     var="online_count",
@@ -284,7 +311,7 @@ register(Item(
            "`if` の行の下は、さらに 1 段（スペース 4 つ）字下げします。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/04/long_waits",
     title="30 分以上待った受付番号の一覧",
     var="long_waits",
@@ -299,7 +326,7 @@ register(Item(
            '集めるのは行全体ではなく `r["受付番号"]` です。`long_waits.append(r["受付番号"])`。'],
 ))
 
-register(Item(
+_register(Item(
     id="00/04/people_by_proc",
     title="手続ごとの人数の合計",
     var="people_by_proc",
@@ -330,7 +357,7 @@ def _calls(cases, name):
     return checker
 
 
-register(Item(
+_register(Item(
     id="00/05/fee_function",
     title="手数料を計算する関数",
     var="calc_fee",
@@ -348,7 +375,7 @@ register(Item(
     ], "calc_fee"),
 ))
 
-register(Item(
+_register(Item(
     id="00/05/age_function",
     title="基準日時点の満年齢を求める関数",
     var="age_on",
@@ -372,7 +399,7 @@ register(Item(
     ], "age_on"),
 ))
 
-register(Item(
+_register(Item(
     id="00/02/fix_message",
     title="TypeError を直したメッセージ",
     var="message",
@@ -383,7 +410,7 @@ register(Item(
     checker=_same_text("メッセージ"),
 ))
 
-register(Item(
+_register(Item(
     id="00/05/safe_average",
     title="空のリストでもエラーにならない平均",
     var="safe_average",
@@ -399,6 +426,7 @@ register(Item(
         (([10, 20],), "safe_average([10, 20])"),
         (([35, 28, 12],), "safe_average([35, 28, 12])"),
         (([7],), "safe_average([7])"),
+        (([7, 8],), "safe_average([7, 8])"),
         (([],), "safe_average([])（空のリスト）"),
     ], "safe_average"),
 ))
@@ -408,7 +436,7 @@ _APPS = """
     apps = load_dataset("applications")
 """
 
-register(Item(
+_register(Item(
     id="00/06/apps_total",
     title="申請件数の合計",
     var="total_apps",
@@ -417,7 +445,7 @@ register(Item(
     hints=['`apps["件数"]` で列を取り出します。', '`apps["件数"].sum()` です。'],
 ))
 
-register(Item(
+_register(Item(
     id="00/06/apps_online_total",
     title="オンライン件数の合計",
     var="online_apps",
@@ -428,7 +456,7 @@ register(Item(
 
 # --- 04 what is 自治体DX -------------------------------------------------------------------------
 
-register(Item(
+_register(Item(
     id="00/08/classify",
     title="デジタル化か DX か",
     var="classified",
@@ -440,7 +468,7 @@ register(Item(
     checker=_labels(("デジタル化", "DX"), "分類"),
 ))
 
-register(Item(
+_register(Item(
     id="00/08/match_priority",
     title="取組と重点取組事項の対応",
     var="matched",
@@ -452,7 +480,7 @@ register(Item(
     checker=_labels((1, 2, 3, 4, 5, 6, 7), "対応"),
 ))
 
-register(Item(
+_register(Item(
     id="00/08/steps_order",
     title="自治体DX全体手順書のステップの順番",
     var="ordered_steps",
@@ -462,7 +490,7 @@ register(Item(
            "認識共有・機運醸成 → 全体方針の決定 → 推進体制の整備 → 取組みの実行 の順です。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/09/tsukuba_cut",
     title="つくば市の事例の削減率",
     var="tsukuba_cut",
@@ -474,7 +502,7 @@ register(Item(
     hints=["削減した時間を、導入前の時間で割ります。", "`(before_hours - after_hours) / before_hours` です。0.835 くらいになります。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/09/kitami_hours",
     title="試行の数字（架空）を当てはめた年間の短縮時間（試算）",
     var="kitami_hours",
@@ -487,7 +515,7 @@ register(Item(
     hints=["1 件あたりの短縮（分）× 件数 で、年間の短縮（分）です。", "分を時間にするには 60 で割ります。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/09/online_rate",
     title="年度ごとのオンライン率",
     var="online_rate",
@@ -502,7 +530,7 @@ register(Item(
            "割る順番に注意しましょう。オンライン率は 0〜1 の値です。"],
 ))
 
-register(Item(
+_register(Item(
     id="00/09/rate_change",
     title="オンライン率の上がり幅（ポイント）",
     var="rate_change",
@@ -520,7 +548,7 @@ register(Item(
 
 # --- restructured course 00: new practice items (lessons 04–07) ---------------------------------
 
-register(Item(
+_register(Item(
     id="00/04/counter_waits",
     title="窓口で受け付けた行の待ち時間の一覧（内包表記）",
     var="counter_waits",
@@ -552,7 +580,7 @@ def _raises_cases(good, bad, name):
     return checker
 
 
-register(Item(
+_register(Item(
     id="00/05/to_count",
     title="数に直せない文字列は None にする関数（try / except）",
     var="to_count",
@@ -576,7 +604,7 @@ register(Item(
     ], "to_count"),
 ))
 
-register(Item(
+_register(Item(
     id="00/05/safe_fee",
     title="おかしな値では ValueError を出す手数料の関数（raise）",
     var="safe_fee",
@@ -600,7 +628,7 @@ register(Item(
         "safe_fee"),
 ))
 
-register(Item(
+_register(Item(
     id="00/06/busy_rows",
     title="件数が平均より多い行（条件で絞り込む）",
     var="busy_rows",
@@ -610,7 +638,7 @@ register(Item(
            '`apps[apps["件数"] > apps["件数"].mean()]` です。'],
 ))
 
-register(Item(
+_register(Item(
     id="00/06/moving_out",
     title="転出届の件数の合計（.loc）",
     var="moving_out",
@@ -620,7 +648,7 @@ register(Item(
            '`apps.loc[apps["手続名"] == "転出届", "件数"].sum()` です。'],
 ))
 
-register(Item(
+_register(Item(
     id="00/06/busy_by_proc",
     title="件数が平均より多い行の、手続ごとの行数（value_counts）",
     var="busy_by_proc",
@@ -632,7 +660,7 @@ register(Item(
 
 _APPS_YEAR = _APPS + '    apps["年度"] = apps["年月"].dt.year - (apps["年月"].dt.month < 4).astype(int)\n'
 
-register(Item(
+_register(Item(
     id="00/07/online_by_proc",
     title="手続ごとのオンライン件数の合計（groupby）",
     var="online_by_proc",
@@ -642,7 +670,7 @@ register(Item(
            '`apps.groupby("手続名")["オンライン件数"].sum()` です。'],
 ))
 
-register(Item(
+_register(Item(
     id="00/07/online_table",
     title="手続 × 年度のオンライン件数のクロス集計表（pivot_table）",
     var="online_table",
@@ -652,7 +680,7 @@ register(Item(
            '`aggfunc="sum"` を忘れると平均になります。'],
 ))
 
-register(Item(
+_register(Item(
     id="00/07/labels",
     title="オンライン率の区分（apply）",
     var="labels",

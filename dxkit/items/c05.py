@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dxkit.check import Course, Item, register, register_course
+from dxkit.items.c00 import quiet
 
 register_course(Course(
     id="05",
@@ -16,6 +17,10 @@ register_course(Course(
 
 
 # --- small checkers (answer, expected) -> list of Japanese problems ---------------------------
+
+def _register(item: Item) -> Item:
+    return register(quiet(item))         # called here, so that the item's origin is this module
+
 
 def _choice(n_options: int):
     def checker(answer, expected):
@@ -59,7 +64,7 @@ _L1 = """
     apps_raw = read_csv_auto(dataset_path("applications"))
 """
 
-register(Item(
+_register(Item(
     id="05/01/total_2024_raw",
     title="読み込んだ CSV から最新の調査年月日の総人口の合計",
     var="total_latest",
@@ -71,7 +76,7 @@ register(Item(
            '`raw.loc[条件, "総人口"].sum()` のように、行の条件と列名を一度に指定できます。'],
 ))
 
-register(Item(
+_register(Item(
     id="05/01/nursery_capacity",
     title="タイトル行のある Excel から定員の合計",
     var="capacity_total",
@@ -84,7 +89,7 @@ register(Item(
            "`skiprows=2` で上の 2 行を読み飛ばすと、3 行目が列名になります。"],
 ))
 
-register(Item(
+_register(Item(
     id="05/01/months",
     title="和暦の年月を日付にする",
     var="months",
@@ -95,7 +100,7 @@ register(Item(
     checker=_dates,
 ))
 
-register(Item(
+_register(Item(
     id="05/02/count_total",
     title="全角やカンマの混じった件数を数にして合計",
     var="count_total",
@@ -108,7 +113,7 @@ register(Item(
            '`to_number_series(apps_raw["件数"])` で数の列にしてから `.sum()` します。'],
 ))
 
-register(Item(
+_register(Item(
     id="05/02/codes_as_text",
     title="先頭の 0 を残して地域コードを読む",
     var="codes",
@@ -131,7 +136,7 @@ _SURVEY = """
     })
 """
 
-register(Item(
+_register(Item(
     id="05/02/missing_count",
     title="列ごとの欠測（空欄）の数",
     var="missing",
@@ -140,7 +145,7 @@ register(Item(
     hints=["`isna()` は空欄なら True の表を返します。", "True は 1 として数えられるので、`.isna().sum()` で列ごとの空欄の数になります。"],
 ))
 
-register(Item(
+_register(Item(
     id="05/02/validated",
     title="検証エラーを直してからスキーマで検証する",
     var="checked",
@@ -175,7 +180,7 @@ _L2_KIDS = _L2 + """
     kids04 = latest.groupby("地域名")[["0-4歳の男性", "0-4歳の女性"]].sum().sum(axis=1)
 """
 
-register(Item(
+_register(Item(
     id="05/03/total_by_district",
     title="最新の年の地区別の総人口",
     var="total_by_district",
@@ -185,7 +190,7 @@ register(Item(
     ignore_order=True,
 ))
 
-register(Item(
+_register(Item(
     id="05/03/kids04",
     title="最新の年の地区別の 0〜4 歳人口（男女の合計）",
     var="kids04",
@@ -196,7 +201,7 @@ register(Item(
     ignore_order=True,
 ))
 
-register(Item(
+_register(Item(
     id="05/03/preschool_est",
     title="就学前児童数（0〜5 歳）の推計",
     var="preschool",
@@ -215,7 +220,7 @@ _L2_PIVOT = _L2 + """
     pop["年"] = pop["調査年月日"].dt.year
 """
 
-register(Item(
+_register(Item(
     id="05/03/kids_pivot",
     title="地区 × 年の 0〜4 歳人口の表（pivot_table）",
     var="kids_table",
@@ -226,7 +231,7 @@ register(Item(
     ignore_order=True,
 ))
 
-register(Item(
+_register(Item(
     id="05/04/capacity",
     title="地区別の保育施設の定員の合計",
     var="capacity",
@@ -242,7 +247,7 @@ _L4_DEMO = """
     cap_demo = pd.DataFrame({"地域名": ["A地区", "B地区"], "定員": [199, 85]})
 """
 
-register(Item(
+_register(Item(
     id="05/04/demo_merge",
     title="相手のない行を残して 2 つの表を結合する（merge）",
     var="demo_table",
@@ -266,7 +271,7 @@ _L2_TABLE = _L2_KIDS + """
     table["定員"] = table["定員"].fillna(0)
 """
 
-register(Item(
+_register(Item(
     id="05/04/shortage",
     title="需要見込みと不足数の列を加える",
     var="shortage_table",
@@ -286,7 +291,7 @@ _L2_FY = _L2 + """
     apps["年度"] = apps["年月"].dt.year - (apps["年月"].dt.month < 4)
 """
 
-register(Item(
+_register(Item(
     id="05/04/online_rate",
     title="最新の年度の手続別オンライン申請率（％）",
     var="rate_r6",
@@ -315,7 +320,7 @@ _L3 = _L2_KIDS + """
     PROCS = ["保育所等の利用申込", "児童手当の認定請求", "住民票の写しの交付請求"]
 """
 
-register(Item(
+_register(Item(
     id="05/05/bar_data",
     title="棒グラフ用: 地区別の就学前児童数と定員（多い順）",
     var="bar_data",
@@ -328,7 +333,7 @@ register(Item(
            '`sort_values("就学前児童数", ascending=False)` で多い順にします。'],
 ))
 
-register(Item(
+_register(Item(
     id="05/05/line_data",
     title="折れ線グラフ用: 月別のオンライン申請率（％）",
     var="line_data",
@@ -344,7 +349,7 @@ register(Item(
            '`sums["オンライン件数"] / sums["件数"] * 100` で率（％）にし、最後に `[PROCS]` で列の順番をそろえます。'],
 ))
 
-register(Item(
+_register(Item(
     id="05/05/pyramid",
     title="人口ピラミッド用: 5 歳階級別の男女の人口（男性はマイナス）",
     var="pyramid",
@@ -358,7 +363,7 @@ register(Item(
            "男性を左に伸ばすため、男性の人数にマイナスを付けます。index は AGE_BANDS です。"],
 ))
 
-register(Item(
+_register(Item(
     id="05/05/chart_habits",
     title="グラフの良い習慣（選択問題）",
     var="habit_answer",
@@ -387,7 +392,7 @@ _AREAS = """
     })
 """
 
-register(Item(
+_register(Item(
     id="05/06/naive_gap",
     title="単純比較: スマホ教室あり − なし のオンライン申請率の差",
     var="naive_gap",
@@ -400,7 +405,7 @@ register(Item(
            '「あり」の平均から「なし」の平均を引きます（`means["あり"] - means["なし"]`）。'],
 ))
 
-register(Item(
+_register(Item(
     id="05/06/stratified_gap",
     title="高齢化率の区分ごとに比べた差の平均",
     var="stratified_gap",
@@ -427,7 +432,7 @@ _L4_FY = """
     before, after = sorted(rate.columns)[:2]
 """
 
-register(Item(
+_register(Item(
     id="05/07/did",
     title="比較対象を置いた効果の見積もり（差の差）",
     var="did",
@@ -450,7 +455,7 @@ _L4_KIDS = """
     kids_table = pop.pivot_table(index="地域名", columns="年", values="0-4歳", aggfunc="sum")
 """
 
-register(Item(
+_register(Item(
     id="05/07/yoy_swing",
     title="地区別: 0〜4 歳人口の前年比（％）の振れ幅の最大",
     var="swing",
@@ -464,7 +469,7 @@ register(Item(
     ignore_order=True,
 ))
 
-register(Item(
+_register(Item(
     id="05/07/limits_choice",
     title="エビデンスの限界の書き方（選択問題）",
     var="limits_answer",
