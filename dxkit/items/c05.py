@@ -244,8 +244,9 @@ _register(Item(
 _L4_DEMO = """
     import pandas as pd
     kids_demo = pd.DataFrame({"地域名": ["A地区", "B地区", "緑ケ丘"], "就学前児童数": [474, 199, 35]})
-    cap_demo = pd.DataFrame({"地域名": ["A地区", "B地区"], "定員": [199, 85]})
+    cap_demo = pd.DataFrame({"地域名": ["A地区", "B地区", "D地区"], "定員": [199, 85, 60]})
 """
+# D地区 (a facility where the children's table has no row) is what makes how="outer" or "right" wrong.
 
 _register(Item(
     id="05/04/demo_merge",
