@@ -386,13 +386,18 @@ def _sorted(values):
         return sorted(values, key=repr)
 
 
+def _too(got: int, want: int) -> str:
+    """「多すぎます」/「足りません」: says which way a count is off without giving the right count."""
+    return "多すぎます" if got > want else "足りません"
+
+
 def _cmp_sequence(a, e, where: str, o: _Opts) -> list[Diff]:
     if is_array(a) or is_series(a):
         return _type_diff(a, e, where, ".tolist() でリストに変換できます。")
     if not isinstance(a, (list, tuple)):
         return _type_diff(a, e, where)
     if len(a) != len(e):
-        return [Diff("length", f"{where}要素の数が違います（あなたの答え {len(a)} 個、正しくは {len(e)} 個）。")]
+        return [Diff("length", f"{where}要素の数が違います（あなたの答え {len(a)} 個は{_too(len(a), len(e))}）。")]
     a, e = list(a), list(e)
     if o.ignore_order:
         a, e = _sorted(a), _sorted(e)
@@ -418,7 +423,7 @@ def _cmp_array(a, e, where: str, o: _Opts) -> list[Diff]:
     if not is_array(a):
         return _type_diff(a, e, where)
     if a.shape != e.shape:
-        return [Diff("shape", f"{where}配列の形が違います（あなたの答え {a.shape}、正しくは {e.shape}）。")]
+        return [Diff("shape", f"{where}配列の形（行と列の数）が違います（あなたの答え {a.shape}）。")]
     if o.ignore_order and e.ndim == 1:
         a, e = _sorted_array(a), _sorted_array(e)
     if e.dtype.kind in "biufc" and a.dtype.kind not in "biufc":
@@ -460,7 +465,7 @@ def _cmp_series(a, e, where: str, o: _Opts) -> list[Diff]:
         extra = "pd.Series() で Series にできます。" if isinstance(a, (list, dict)) or is_array(a) else ""
         return _type_diff(a, e, where, extra)
     if len(a) != len(e):
-        return [Diff("length", f"{where}行の数が違います（あなたの答え {len(a)} 行、正しくは {len(e)} 行）。")]
+        return [Diff("length", f"{where}行の数が違います（あなたの答え {len(a)} 行は{_too(len(a), len(e))}）。")]
     a, e, diffs = _align(a, e, where, o)
     if a is None:
         return diffs
@@ -478,7 +483,7 @@ def _cmp_frame(a, e, where: str, o: _Opts) -> list[Diff]:
         diffs.append(Diff("columns", f"{where}同じ名前の列が 2 つ以上あります。"))
         return diffs
     if len(a) != len(e):
-        return diffs + [Diff("shape", f"{where}行の数が違います（あなたの答え {len(a)} 行、正しくは {len(e)} 行）。")]
+        return diffs + [Diff("shape", f"{where}行の数が違います（あなたの答え {len(a)} 行は{_too(len(a), len(e))}）。")]
     a, e, more = _align(a, e, where, o)
     diffs += more
     if a is None:
@@ -566,7 +571,8 @@ def _column_diffs(a, e, where: str, col, o: _Opts) -> list[Diff]:
     if not len(positions):
         return []
     pairs = [(e.index[i], a.iloc[i], e.iloc[i]) for i in positions[:EXAMPLES]]
-    examples = " / ".join(f"{short(k, 20)}: あなたの答え {short(x, 20)}、正しくは {short(y, 20)}" for k, x, y in pairs)
+    # The learner's own values only: the expected ones are the answer (and often another item's input).
+    examples = " / ".join(f"{short(k, 20)}: あなたの答え {short(x, 20)}" for k, x, _ in pairs)
     why = text_hint(pairs[0][1], pairs[0][2]) if all(isinstance(v, str) for v in pairs[0][1:]) else ""
     return [Diff("values", f"{where}{label}値が違う行が {len(positions)} 行あります（例 {examples}）。{why}")]
 

@@ -256,8 +256,8 @@ def test_written_answers_show_their_rubric(exercise):
         assert "採点基準" not in nb.cells[i].source, f"{exercise}: a second rubric inside the model answer"
 
 
-# Modules whose ❌ messages must not quote the correct value (the answer); c01–c04 still do, via dxkit.compare.
-QUOTE_FREE = ("items_c00", "items_c05")
+# ❌ messages never quote the correct value (it is the answer, and often another item's input).
+QUOTE_FREE = ("items_c00", "items_c01", "items_c02", "items_c03", "items_c04", "items_c05")
 
 
 def item_catalogues() -> list[Path]:
