@@ -35,16 +35,16 @@ $(STAMP): pyproject.toml
 # The test suite adds pytest/nbval, a real JupyterHub and Playwright, and (as root on Debian/Ubuntu) the
 # distribution's Chromium with Japanese fonts and configurable-http-proxy from npm; elsewhere those tests skip.
 $(TEST_STAMP): $(STAMP) deploy/local-hub/package-lock.json tools/a11y/package-lock.json
-	@echo "[1/3] テスト用のパッケージ（pytest・nbval・JupyterHub・Playwright など）を入れます…"
+	@echo "[1/4] テスト用のパッケージ（pytest・nbval・JupyterHub・Playwright など）を入れます…"
 	@$(PIP) install -e ".[test,hub]"
 	@# Browser/hub tests: distro Chromium + Japanese/emoji fonts (root on Debian/Ubuntu only); elsewhere they skip.
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && { ! command -v chromium >/dev/null || ! command -v npm >/dev/null || ! fc-list :lang=ja 2>/dev/null | grep -q .; }; then \
-		echo "[2/3] ブラウザのテスト用に Chromium と日本語フォントを入れます（apt）…"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont fonts-noto-cjk fonts-noto-color-emoji $$(command -v npm >/dev/null || echo nodejs npm) >/dev/null; fi
+		echo "[2/4] ブラウザのテスト用に Chromium と日本語フォントを入れます（apt）…"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-ipafont fonts-noto-cjk fonts-noto-color-emoji $$(command -v npm >/dev/null || echo nodejs npm) >/dev/null; fi
 	@# configurable-http-proxy from npm into deploy/local-hub/node_modules (project-local, never global)
 	@if command -v npm >/dev/null && [ ! -x deploy/local-hub/node_modules/.bin/configurable-http-proxy ]; then \
-		echo "[3/3] configurable-http-proxy を入れます（npm）…"; npm ci --prefix deploy/local-hub --no-audit --no-fund --loglevel=error; fi
+		echo "[3/4] configurable-http-proxy を入れます（npm）…"; npm ci --prefix deploy/local-hub --no-audit --no-fund --loglevel=error; fi
 	@if command -v npm >/dev/null && [ ! -f tools/a11y/node_modules/axe-core/axe.min.js ]; then \
-		echo "[3/3] HTML 版のアクセシビリティ検査用に axe-core を入れます（npm）…"; npm ci --prefix tools/a11y --no-audit --no-fund --loglevel=error; fi
+		echo "[4/4] HTML 版のアクセシビリティ検査用に axe-core を入れます（npm）…"; npm ci --prefix tools/a11y --no-audit --no-fund --loglevel=error; fi
 	@touch $(TEST_STAMP)
 
 # The curriculum folder is the server's root (courses/, exercises/, datasets/ all reachable); the first
