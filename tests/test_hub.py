@@ -629,12 +629,26 @@ def test_lesson_chart_appears_for_a_learner(hub, tmp_path):
         page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle'], "
                                ".jp-mod-idle, .jp-Toolbar-kernelStatus", timeout=60_000)
+        api = hub.user_url(learner, "api/kernels")
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:          # the notebook's kernel has started and is idle
+            kernels = hub.session(learner).get(api, timeout=30).json()
+            if any(k.get("execution_state") == "idle" for k in kernels):
+                break
+            time.sleep(1)
         page.locator(".jp-Notebook .jp-Cell").first.click()
-        for _ in range(8):                          # run cells 0..7: cell 7 draws the first chart
-            page.keyboard.press("Shift+Enter")
-            page.wait_for_timeout(300)
         img = page.locator(".jp-OutputArea-output img").first
-        img.wait_for(timeout=90_000)
+        busy = "() => ![...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'))"
+        try:
+            for _ in range(12):                     # run cell by cell until the first chart is drawn (cell 7)
+                page.keyboard.press("Shift+Enter")
+                page.wait_for_function(busy, timeout=90_000)
+                if img.count():
+                    break
+            img.wait_for(timeout=90_000)
+        except Exception:
+            bs.save_screenshot(page, "hub_lesson_chart_failed.png")
+            raise
         size = img.evaluate("e => [e.naturalWidth, e.naturalHeight]")
         bs.save_screenshot(page, "hub_lesson_chart.png")
         context.close()
