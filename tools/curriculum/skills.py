@@ -128,9 +128,14 @@ def _unit(path: Path, kind: str, items: dict) -> Unit:
         item = items.get(item_id)
         if item is not None:
             code.append((f"{item_id} の模範解答", item.solution))
-            code += [(f"{item_id} のヒント", h) for h in item.hints if parse(h) is not None and "\n" in h or _looks_code(h)]
+            code += [(f"{item_id} のヒント", h) for h in item.hints if _is_code_hint(h)]
     intro = tuple(nb.metadata.get("dxkit", {}).get("introduces", ()))
     return Unit(path, kind, tuple(code), tuple(md), intro, tuple(ids))
+
+
+def _is_code_hint(hint: str) -> bool:
+    """A hint that shows code: several lines that parse, or one line that parses and is not Japanese prose."""
+    return (parse(hint) is not None and "\n" in hint) or _looks_code(hint)
 
 
 def _looks_code(text: str) -> bool:
